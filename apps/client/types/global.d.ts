@@ -1,0 +1,13 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.css';
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    TARO_ENV: 'weapp' | 'h5';
+    /** Base URL of the wxauth server, from the .env files. */
+    TARO_APP_API_BASE?: string;
+    TARO_APP_ID?: string;
+  }
+}

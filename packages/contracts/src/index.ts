@@ -1,0 +1,6 @@
+export * from './auth.js';
+export * from './endpoints.js';
+export * from './errors.js';
+export * from './routes.js';
+export type * from './types.js';
+export * from './wechat.js';
