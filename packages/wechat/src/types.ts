@@ -1,0 +1,59 @@
+/** What a successful code2Session gives the server. `sessionKey` must never leave the server. */
+export interface Code2SessionResult {
+  openid: string;
+  sessionKey: string;
+  unionid?: string;
+}
+
+export interface PhoneNumber {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
+export interface CachedAccessToken {
+  token: string;
+  /** Unix epoch milliseconds at which WeChat stops accepting it. */
+  expiresAt: number;
+}
+
+/**
+ * Where access tokens live, shared by every instance of the server (it gives Redis; tests and the
+ * single-process default use memory). All methods are per appid.
+ */
+export interface AccessTokenCache {
+  get(appid: string): Promise<CachedAccessToken | null>;
+  set(appid: string, value: CachedAccessToken): Promise<void>;
+  /** Take the refresh lock for ttlMs; resolves to a release function, or null when another holder has it. */
+  lock(appid: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
+}
+
+export interface WeChatClientOptions {
+  appid: string;
+  secret: string;
+  /** Default https://api.weixin.qq.com; the simulator's URL in development and tests. */
+  baseUrl?: string;
+  /** Hard limit on one HTTP call, in ms. */
+  timeoutMs?: number;
+  /** Retries for -1, network errors and 5xx only: at most `attempts` calls within `budgetMs`. */
+  retry?: { attempts?: number; budgetMs?: number };
+  /** Defaults to a per-process memory cache. */
+  tokenCache?: AccessTokenCache;
+  /** 'stable' (default) uses /cgi-bin/stable_token; 'plain' uses /cgi-bin/token. */
+  tokenKind?: 'stable' | 'plain';
+  /** With `production: false`, fetching or force-refreshing a token of an appid in `productionAppids` is refused. */
+  production?: boolean;
+  productionAppids?: readonly string[];
+}
+
+export interface WeChatClient {
+  readonly appid: string;
+  code2Session(code: string): Promise<Code2SessionResult>;
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  /** true when WeChat still accepts this session_key for the user (errcode 0), false on 87009. */
+  checkSessionKey(input: { openid: string; sessionKey: string }): Promise<boolean>;
+  /** Asks WeChat for a new session_key for the user; returns it. */
+  resetUserSessionKey(input: { openid: string; sessionKey: string }): Promise<Code2SessionResult>;
+  getPhoneNumber(code: string): Promise<PhoneNumber>;
+  close(): Promise<void>;
+}
