@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './free-port.js';
+
+export interface RedisServerHandle {
+  readonly port: number;
+  /** redis://127.0.0.1:<port> */
+  readonly url: string;
+  /** Kill the server (SIGKILL, as a crash would) and wait until the port is closed. */
+  kill(): Promise<void>;
+  /** Start it again on the same port, empty. */
+  restart(): Promise<void>;
+  /** Stop it for good. */
+  stop(): Promise<void>;
+}
+
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Sends PING and resolves true on +PONG, false on any failure within timeoutMs. */
+export function ping(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(25);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A private redis-server on a free port, persistence off, for one test file or benchmark. Tests
+ * never share the machine's Redis, so nothing they do (including killing it) touches anyone else.
+ */
+export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
+  if (!hasRedisServer()) {
+    throw new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)');
+  }
+  const port = options.port ?? (await freePort());
+  const extra = options.args ?? [];
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    const proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--loglevel',
+        'warning',
+        ...extra,
+      ],
+      { stdio: 'ignore' },
+    );
+    child = proc;
+    await waitFor(() => ping(port), `redis-server on port ${port}`);
+  };
+
+  const kill = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+    await waitFor(async () => !(await ping(port, 100)), `redis-server on port ${port} to stop`);
+  };
+
+  await launch();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    restart: launch,
+    stop: kill,
+  };
+}
