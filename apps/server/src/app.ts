@@ -12,7 +12,7 @@ export interface BuildOptions {
 /** A fresh, fully wired server. Nothing listens until server.ts calls `listen`. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? { level: config.LOG_LEVEL },
+    logger: options.logger ?? { level: config.logLevel },
     bodyLimit: 128 * 1024,
     ajv: {
       // Reject rather than quietly fix bad input: `{ "code": 123 }` is a 400, not "123".
