@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import type { Sealer } from './sealing.js';
-import { isSafeIdentifier } from './stores/session-record.js';
 import { type SessionPolicy, type SessionUser, type Store, userKey } from './stores/store.js';
 
 /** The session behind an authenticated request. */
@@ -56,13 +55,6 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
 
     /** A new session for the user; the token is returned once and never stored. */
     async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
-      for (const id of [user.appid, user.openid, user.unionid ?? 'none']) {
-        if (!isSafeIdentifier(id)) {
-          throw new AppError(502, 'UPSTREAM_UNAVAILABLE', 'WeChat returned an identifier the server cannot use.', {
-            action: { kind: 'relogin' },
-          });
-        }
-      }
       const token = mintToken();
       await store.createSession(hashToken(token), user);
       return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };

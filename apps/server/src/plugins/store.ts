@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import fastifyRedis from '@fastify/redis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -40,18 +39,38 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   });
 }
 
-/** Connects, or throws one clear message after timeoutMs; the URL's password is never part of it. */
+/**
+ * Connects, waiting up to timeoutMs for Redis to come up (it may start after us), or throws one
+ * clear message; the URL's password is never part of it.
+ */
 export async function connectRedis(client: Redis, timeoutMs = 5000): Promise<void> {
-  const ready = once(client, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
-  client.connect().catch(() => {
-    // Failed attempts are retried by the retry strategy; `ready` or the timeout decides.
-  });
+  let lastError = '';
+  const onError = (error: Error) => {
+    lastError = error.message;
+  };
+  client.on('error', onError);
   try {
-    await ready;
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      client.once('ready', onReady);
+      client.connect().catch(() => {
+        // Failed attempts are retried by the retry strategy; `ready` or the timeout decides.
+      });
+    });
   } catch {
     client.disconnect();
     const { host, port } = client.options;
-    throw new Error(`Redis at ${host}:${port} (REDIS_URL) did not answer within ${timeoutMs / 1000} s`);
+    const reason = lastError ? ` (${lastError})` : '';
+    throw new Error(`Redis at ${host}:${port} (REDIS_URL) did not answer within ${timeoutMs / 1000} s${reason}`);
+  } finally {
+    client.off('error', onError);
   }
 }
 
