@@ -6,7 +6,7 @@ import { type LogStream, loggerOptions } from './logging.js';
 import auth from './plugins/auth.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler } from './plugins/error-handler.js';
 import rateLimit from './plugins/rate-limit.js';
 import store from './plugins/store.js';
 import wechat, { type WeChatToolkit } from './plugins/wechat.js';
@@ -29,6 +29,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     bodyLimit: 128 * 1024,
     // A hung client cannot hold a connection (and a graceful shutdown) forever.
     requestTimeout: 30_000,
+    clientErrorHandler,
     ajv: {
       // Reject rather than quietly fix bad input: `{ "code": 123 }` is a 400, not "123".
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
@@ -41,6 +42,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+
+  // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
 
   // wx.request may send `content-type: application/json` with an empty body on a POST without data
   // (logout), which Fastify would refuse: read that as no body; routes that need one still answer 400.
