@@ -63,17 +63,20 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
     lockWaitMs: settings.lockTtlMs + 1000,
   });
 
-  /** A token-protected call; on 40001/42001 it retries once with a replaced token. */
+  /**
+   * A token-protected call; on 40001/42001 it retries once with a replaced token. `tokens` are
+   * the ones sent, to keep out of error messages.
+   */
   async function withToken(
     build: (token: string) => UpstreamCall,
     send: (upstream: UpstreamCall) => Promise<UpstreamAnswer> = (upstream) => call(upstream),
-  ): Promise<{ json: unknown; token: string }> {
+  ): Promise<{ json: unknown; tokens: string[] }> {
     const token = await tokens.get();
     const { json } = await send(build(token));
     const errcode = errcodeOf(json);
-    if (errcode === undefined || !TOKEN_REJECTED.has(errcode)) return { json, token };
+    if (errcode === undefined || !TOKEN_REJECTED.has(errcode)) return { json, tokens: [token] };
     const replaced = await tokens.replace(token);
-    return { json: (await send(build(replaced))).json, token: replaced };
+    return { json: (await send(build(replaced))).json, tokens: [token, replaced] };
   }
 
   /** The session-key APIs: a GET signed with hex(HMAC-SHA256(session_key, "")). */
@@ -107,27 +110,27 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
 
     async checkSessionKey({ openid, sessionKey }) {
       const endpoint = '/wxa/checksession';
-      const { json, token } = await signedCall(endpoint, openid, sessionKey);
+      const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
       if (errcodeOf(json) === 87009) return false;
-      expectSuccess(endpoint, json, CheckSessionResponseSchema, [secret, token, sessionKey]);
+      expectSuccess(endpoint, json, CheckSessionResponseSchema, [secret, ...sent, sessionKey]);
       return true;
     },
 
     async resetUserSessionKey({ openid, sessionKey }) {
       const endpoint = '/wxa/resetusersessionkey';
-      const { json, token } = await signedCall(endpoint, openid, sessionKey);
-      const reset = expectSuccess(endpoint, json, ResetSessionKeySuccessSchema, [secret, token, sessionKey]);
+      const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
+      const reset = expectSuccess(endpoint, json, ResetSessionKeySuccessSchema, [secret, ...sent, sessionKey]);
       return { openid: reset.openid, sessionKey: reset.session_key };
     },
 
     async getPhoneNumber(code) {
       const endpoint = '/wxa/business/getuserphonenumber';
       // The phone code is single-use and billed: a retry after a failure is judged like code2Session's.
-      const { json, token } = await withToken(
+      const { json, tokens: sent } = await withToken(
         (accessToken) => ({ endpoint, method: 'POST', query: { access_token: accessToken }, body: { code } }),
         (upstream) => spendCode(upstream, 40029),
       );
-      const { phone_info: phone } = expectSuccess(endpoint, json, PhoneNumberSuccessSchema, [secret, token, code]);
+      const { phone_info: phone } = expectSuccess(endpoint, json, PhoneNumberSuccessSchema, [secret, ...sent, code]);
       return {
         phoneNumber: phone.phoneNumber,
         purePhoneNumber: phone.purePhoneNumber,

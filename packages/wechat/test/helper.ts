@@ -81,3 +81,13 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a rejection');
 }
+
+/** What `thunk` throws, to assert on; fails the test if it returns. */
+export function thrown(thunk: () => unknown): unknown {
+  try {
+    thunk();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
