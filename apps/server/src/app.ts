@@ -44,6 +44,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     void reply.header('x-request-id', request.id);
   });
 
+  // Closing (SIGTERM): responses still in flight end their keep-alive connection, so the server
+  // can stop as soon as they are sent instead of waiting for idle sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
 
