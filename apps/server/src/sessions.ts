@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import type { Sealer } from './sealing.js';
-import { type SessionPolicy, type SessionUser, type Store, userKey } from './stores/store.js';
+import type { SessionPolicy, SessionUser, Store } from './stores/store.js';
 
 /** The session behind an authenticated request. */
 export interface AuthenticatedSession {
@@ -48,8 +48,6 @@ const unauthenticated = (message: string) =>
   new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
-  const keyName = (user: SessionUser) => userKey(user.appid, user.openid, 'key');
-
   return {
     policy,
 
@@ -94,11 +92,11 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
           ? { current: sessionKey, previous: existing.current }
           : { current: sessionKey, ...(existing?.previous === undefined ? {} : { previous: existing.previous }) };
       const sealed = [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => sealer.seal(k));
-      await store.set(keyName(user), sealed.join(' '), ttl);
+      await store.setUserSecret(user.appid, user.openid, sealed.join(' '), ttl);
     },
 
     async sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
-      const value = await store.get(keyName(user));
+      const value = await store.getUserSecret(user.appid, user.openid);
       if (value === null) return null;
       const [current, previous] = value.split(' ').map((part) => sealer.open(part));
       if (current === null || current === undefined) return null;
