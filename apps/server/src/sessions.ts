@@ -48,9 +48,15 @@ const unauthenticated = (message: string) =>
   new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
-  return {
-    policy,
+  async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
+    const value = await store.getUserSecret(user.appid, user.openid);
+    if (value === null) return null;
+    const [current, previous] = value.split(' ').map((part) => sealer.open(part));
+    if (current === null || current === undefined) return null;
+    return previous === null || previous === undefined ? { current } : { current, previous };
+  }
 
+  return {
     /** A new session for the user; the token is returned once and never stored. */
     async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
       const token = mintToken();
@@ -85,7 +91,7 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
      * as long as any session of theirs can live, plus the key it replaced.
      */
     async saveSessionKey(user: SessionUser, sessionKey: string): Promise<void> {
-      const existing = await this.sessionKeys(user);
+      const existing = await sessionKeys(user);
       const ttl = policy.maxAgeMs + policy.expiredGraceMs;
       const keys: SessionKeys =
         existing && existing.current !== sessionKey
@@ -95,13 +101,8 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
       await store.setUserSecret(user.appid, user.openid, sealed.join(' '), ttl);
     },
 
-    async sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
-      const value = await store.getUserSecret(user.appid, user.openid);
-      if (value === null) return null;
-      const [current, previous] = value.split(' ').map((part) => sealer.open(part));
-      if (current === null || current === undefined) return null;
-      return previous === null || previous === undefined ? { current } : { current, previous };
-    },
+    /** The user's session_key and the one it replaced; null when the store has none (or cannot open it). */
+    sessionKeys,
   };
 }
 
