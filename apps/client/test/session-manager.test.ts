@@ -12,7 +12,11 @@ import { errorReply, FakeServer } from './support/fake-server';
 
 function setup(options: { storage?: ReturnType<typeof memoryStorage>; now?: () => number } = {}) {
   const server = new FakeServer();
-  const platform = new FakePlatform(() => server.issueCode(), server.handle, options.storage);
+  const platform = new FakePlatform({
+    issueCode: () => server.issueCode(),
+    request: server.handle,
+    ...(options.storage ? { storage: options.storage } : {}),
+  });
   const sleeps: number[] = [];
   const managerOptions: SessionManagerOptions = {
     platform,
