@@ -21,15 +21,3 @@ export const fetchTransport: Transport = async ({ method, url, headers, body }) 
   });
   return { status: response.status, body: parsed, headers: replyHeaders };
 };
-
-/** POST JSON and return the parsed reply, throwing on a non-2xx status (for the simulator's controls). */
-export async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
-}
