@@ -31,7 +31,8 @@ async function startNode(what: string, script: string, env: Record<string, strin
   });
   const running: RunningProcess = {
     url,
-    output: () => output,
+    // The tail is what explains a failure; a whole log would bury it.
+    output: () => output.slice(-4000),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -42,14 +43,14 @@ async function startNode(what: string, script: string, env: Record<string, strin
   };
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${running.output()}`);
     // Any HTTP answer means it listens; the server is also asked whether it is ready.
     const answer = await fetch(`${url}${what === 'server' ? '/readyz' : '/'}`).catch(() => undefined);
     if (answer && (what !== 'server' || answer.ok)) return running;
     await sleep(50);
   }
   await running.stop();
-  throw new Error(`${what} did not start on ${url} within 20 s:\n${output}`);
+  throw new Error(`${what} did not start on ${url} within 20 s:\n${running.output()}`);
 }
 
 export interface Stack {
