@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createWeChatClient, decryptUserData, verifyRawDataSignature } from '@wxauth/wechat';
 import Fastify from 'fastify';
 import type { Config } from './config.js';
 import { type LogStream, loggerOptions } from './logging.js';
@@ -57,7 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(errorHandler);
   await app.register(cors, { config });
   await app.register(store, { config });
-  await app.register(wechat, { config, toolkit: options.wechat ?? (await defaultToolkit()) });
+  await app.register(wechat, { config, toolkit: options.wechat ?? wechatToolkit });
   await app.register(auth);
   await app.register(rateLimit);
   await app.register(docs);
@@ -71,8 +72,6 @@ function trustProxy(value: Config['trustProxy']) {
   return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
 }
 
-async function defaultToolkit(): Promise<WeChatToolkit> {
-  throw new Error('@wxauth/wechat does not provide createWeChatClient yet: pass options.wechat');
-}
+const wechatToolkit: WeChatToolkit = { createClient: createWeChatClient, decryptUserData, verifyRawDataSignature };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
