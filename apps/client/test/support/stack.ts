@@ -63,6 +63,7 @@ export interface Stack {
 export interface StackOptions {
   appid: string;
   secret: string;
+  keyPrefix: string;
   sessionIdleTtl: number;
   sessionMaxAge: number;
 }
@@ -85,6 +86,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: options.keyPrefix,
       WECHAT_API_BASE: simulator.url,
       WECHAT_APPID: options.appid,
       WECHAT_SECRET: options.secret,
