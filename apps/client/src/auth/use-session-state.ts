@@ -11,3 +11,14 @@ export function useSessionState(manager: SessionManager): SessionState {
   }, [manager]);
   return state;
 }
+
+/**
+ * For a page that needs a session to show anything: whenever there is none (first open, or the
+ * stored one was dropped because wx.checkSession failed on app show), log in. This is the lazy
+ * login: it joins a login already in flight, and a failed login stays failed until the user retries.
+ */
+export function useSignedIn(manager: SessionManager, state: SessionState, enabled = true): void {
+  useEffect(() => {
+    if (enabled && state.status === 'signedOut') manager.signIn().catch(() => undefined);
+  }, [manager, state.status, enabled]);
+}

@@ -1,8 +1,8 @@
 import { Button, Text, View } from '@tarojs/components';
-import Taro, { useLoad } from '@tarojs/taro';
+import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { describeError, type SessionState, session } from '../../auth';
-import { useSessionState } from '../../auth/use-session-state';
+import { useSessionState, useSignedIn } from '../../auth/use-session-state';
 import { describeDuration, maskOpenid } from '../../utils/mask';
 
 type Action = 'signIn' | 'session' | 'logout' | 'logoutAll';
@@ -25,11 +25,13 @@ export default function Index() {
   const [busy, setBusy] = useState<Action>();
   const [notice, setNotice] = useState<string>();
 
+  // Set when the user logs out here: the page then waits for the login button instead of
+  // signing straight back in.
+  const [loggedOut, setLoggedOut] = useState(false);
+
   // This page shows who is signed in, so it is the first thing that needs a session: the login
   // happens here, lazily, not in App.onLaunch. A failure shows in the state line with a retry.
-  useLoad(() => {
-    session.signIn().catch(() => undefined);
-  });
+  useSignedIn(session, state, !loggedOut);
 
   // Every action ends in words on the screen and re-enables the buttons, whatever happened.
   async function run(action: Action, task: () => Promise<string>) {
@@ -50,16 +52,22 @@ export default function Index() {
       return `会话有效，闲置 ${describeDuration(expiresIn)}后过期。`;
     });
   const logout = () =>
-    run('logout', async () =>
-      (await session.logout()) === 'ended' ? '已退出登录。' : '已在本机退出；服务器暂未确认，会话会自动过期。',
-    );
+    run('logout', async () => {
+      setLoggedOut(true);
+      return (await session.logout()) === 'ended' ? '已退出登录。' : '已在本机退出；服务器暂未确认，会话会自动过期。';
+    });
   const logoutAll = () =>
-    run('logoutAll', async () =>
-      (await session.logoutEverywhere()) === 'ended'
+    run('logoutAll', async () => {
+      setLoggedOut(true);
+      return (await session.logoutEverywhere()) === 'ended'
         ? '已在所有设备上退出登录。'
-        : '已在本机退出，但没能通知其他设备，请稍后登录后再试。',
-    );
-  const signIn = () => run('signIn', async () => `欢迎，${maskOpenid((await session.signIn()).openid)}`);
+        : '已在本机退出，但没能通知其他设备，请稍后登录后再试。';
+    });
+  const signIn = () =>
+    run('signIn', async () => {
+      setLoggedOut(false);
+      return `欢迎，${maskOpenid((await session.signIn()).openid)}`;
+    });
 
   const signedIn = state.status === 'signedIn';
   return (

@@ -1,8 +1,7 @@
 import { type BaseEventOrig, Button, type ButtonProps, Text, View } from '@tarojs/components';
-import { useLoad } from '@tarojs/taro';
 import { useState } from 'react';
 import { describeError, session } from '../../auth';
-import { useSessionState } from '../../auth/use-session-state';
+import { useSessionState, useSignedIn } from '../../auth/use-session-state';
 import { maskPhone } from '../../utils/mask';
 import { readPhoneNumberEvent } from '../../utils/phone-number-event';
 
@@ -17,9 +16,7 @@ export default function Phone() {
   const [view, setView] = useState<Screen>({ kind: 'idle' });
 
   // The phone code is single-use and billed: sign in first, so that a failed login cannot waste one.
-  useLoad(() => {
-    session.signIn().catch(() => undefined);
-  });
+  useSignedIn(session, state);
 
   async function onGetPhoneNumber(event: BaseEventOrig<ButtonProps.onGetPhoneNumberEventDetail>) {
     const outcome = readPhoneNumberEvent(event.detail);
