@@ -182,11 +182,13 @@ describe('code2Session: transport failures', () => {
 
   it('cuts a hung call at the timeout and succeeds with the quick retry', async () => {
     upstream = await startUpstream();
-    await upstream.control.fault({ endpoint: jscode2session, fault: { kind: 'hang', ms: 5000 } });
+    // The hang far outlasts timeout + budget, so finishing well inside it proves the cut without
+    // a tight timing bound that a loaded CI machine could break.
+    await upstream.control.fault({ endpoint: jscode2session, fault: { kind: 'hang', ms: 20_000 } });
     const client = upstream.client({ timeoutMs: 200, retry: { attempts: 3, budgetMs: 2000 } });
     const started = performance.now();
     await expect(client.code2Session(await upstream.login('alice'))).resolves.toHaveProperty('openid');
-    expect(performance.now() - started).toBeLessThan(2500);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(await exchangeCalls()).toBe(2);
   });
 

@@ -63,7 +63,8 @@ const outcomes: Outcome[] = [
   },
   {
     name: 'a hang past the timeout, every time',
-    fault: { kind: 'hang', ms: 5000 },
+    // Far longer than WECHAT_TIMEOUT_MS + retry budget: the answer's arrival proves the cut.
+    fault: { kind: 'hang', ms: 20_000 },
     times: 10,
     status: 503,
     code: 'UPSTREAM_UNAVAILABLE',
@@ -105,7 +106,8 @@ describe('every upstream outcome of code2Session', () => {
     await sim.fault({ endpoint: '/sns/jscode2session', fault, times: times ?? 1 });
     const started = Date.now();
     const reply = await call(app, 'login', { body: { code: await wxLogin('hana') } });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Not a hang: every outcome ends long before the hang fault would (a loaded CI machine is slow).
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(reply.status).toBe(status);
     if (reply.status !== 200) {
       expect(reply.body.error).toMatchObject({ code, action });
