@@ -1,0 +1,135 @@
+import type { Measurement } from './load.js';
+import type { MemoryResult } from './memory.js';
+import { median } from './stats.js';
+import type { VariantId } from './variants.js';
+
+export interface RunRecord {
+  variant: VariantId;
+  title: string;
+  /** 0 = the discarded warm-up. */
+  round: number;
+  measurement: Measurement;
+}
+
+export interface VariantSummary {
+  id: VariantId;
+  title: string;
+  validRounds: number;
+  rounds: number;
+  /** Medians over the valid measured rounds; NaN when none was valid. */
+  rps: number;
+  p50: number;
+  p99: number;
+  voidRuns: { round: number; problems: string[] }[];
+}
+
+export interface Goal {
+  op: '>=' | '<=';
+  target: number;
+  met: boolean;
+}
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: '×' | 'ms' | 'req/s' | 'B';
+  /** How many rounds (or sessions) the figure rests on. */
+  basis: string;
+  goal?: Goal;
+  note?: string;
+}
+
+export const isValid = (record: RunRecord) => record.round > 0 && record.measurement.problems.length === 0;
+
+export function summarize(records: readonly RunRecord[], order: readonly VariantId[]): VariantSummary[] {
+  return order.flatMap((id) => {
+    const runs = records.filter((record) => record.variant === id && record.round > 0);
+    const first = runs[0];
+    if (!first) return [];
+    const valid = runs.filter(isValid).map((record) => record.measurement);
+    return [
+      {
+        id,
+        title: first.title,
+        validRounds: valid.length,
+        rounds: runs.length,
+        rps: median(valid.map((m) => m.rps)),
+        p50: median(valid.map((m) => m.p50)),
+        p99: median(valid.map((m) => m.p99)),
+        voidRuns: runs
+          .filter((record) => !isValid(record))
+          .map((r) => ({ round: r.round, problems: r.measurement.problems })),
+      },
+    ];
+  });
+}
+
+/** A figure over two variants taken round by round (same minute, same noise), then the median. */
+function paired(
+  records: readonly RunRecord[],
+  a: VariantId,
+  b: VariantId,
+  combine: (a: Measurement, b: Measurement) => number,
+): { value: number; rounds: number } {
+  const values: number[] = [];
+  for (const record of records.filter((r) => r.variant === a && isValid(r))) {
+    const other = records.find((r) => r.variant === b && r.round === record.round && isValid(r));
+    if (other) values.push(combine(record.measurement, other.measurement));
+  }
+  return { value: median(values), rounds: values.length };
+}
+
+const goal = (op: Goal['op'], target: number, value: number): Goal => ({
+  op,
+  target,
+  met: op === '>=' ? value >= target : value <= target,
+});
+
+export function figures(records: readonly RunRecord[], memory: readonly MemoryResult[]): Figure[] {
+  const out: Figure[] = [];
+  const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
+    const { value, rounds } = paired(records, a, b, (x, y) => x.rps / y.rps);
+    if (rounds === 0) return;
+    out.push({
+      name,
+      value,
+      unit: '×',
+      basis: `${rounds} paired rounds`,
+      ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
+      ...(note ? { note } : {}),
+    });
+  };
+  ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
+  ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);
+  ratio('bare Fastify ÷ bare node:http', 'fastify', 'node-http', undefined, 'sanity check; orientation rig: 0.90');
+  ratio('session check (memory) ÷ bare Fastify', 'session-memory', 'fastify');
+  ratio('invalid-token control ÷ session check (Redis)', 'invalid-token', 'session-redis');
+
+  const login = records.filter((r) => r.variant === 'login' && isValid(r)).map((r) => r.measurement.rps);
+  if (login.length > 0) {
+    out.push({ name: 'login throughput', value: median(login), unit: 'req/s', basis: `${login.length} rounds` });
+  }
+  const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.p99 - y.p99);
+  if (added.rounds > 0) {
+    out.push({
+      name: 'login p99 − simulator p99, at half load',
+      value: added.value,
+      unit: 'ms',
+      basis: `${added.rounds} paired rounds`,
+      goal: goal('<=', 2, added.value),
+    });
+  }
+  for (const result of memory) {
+    const sessionKinds = result.kinds.filter((kind) => /(^|:)s(ess)?:<id>$/.test(kind.pattern));
+    const records = sessionKinds.reduce((sum, kind) => sum + kind.bytesPerSession, 0);
+    out.push({
+      name: `Redis bytes per session record, ${result.stack}`,
+      value: records,
+      unit: 'B',
+      basis: `${result.sessions.toLocaleString('en-US')} sessions`,
+      ...(result.stack.startsWith('wxauth') ? { goal: goal('<=', 200, records) } : {}),
+      note: `everything a login leaves: ${Math.round(result.bytesPerSession)} B`,
+    });
+  }
+  return out;
+}

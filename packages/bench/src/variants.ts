@@ -1,0 +1,156 @@
+import { TEST_APP } from '@wxauth/wechat-sim';
+import { mintCodes } from './accounts.js';
+import type { Measurement, RequestInput, RequestPlan } from './load.js';
+
+export type VariantId =
+  | 'node-http'
+  | 'fastify'
+  | 'session-redis'
+  | 'session-memory'
+  | 'express'
+  | 'login'
+  | 'invalid-token'
+  | 'login-paced'
+  | 'simulator-paced';
+
+export interface RunShape {
+  seconds: number;
+  /** Requests per second of a paced run; unset = as fast as the server answers. */
+  rate?: number;
+}
+
+export interface Variant {
+  id: VariantId;
+  title: string;
+  url: string;
+  plan: RequestPlan;
+  /** Runs before each run, e.g. to mint that run's one-time codes; rate is set for paced runs. */
+  prepare?: (run: RunShape) => Promise<void>;
+  /** Sees each run's result, e.g. to size the next run's codes. */
+  observe?: (measurement: Measurement) => void;
+}
+
+/** Cycles through values with one counter for all connections: consecutive requests, different sessions. */
+export function rotate<T>(values: readonly T[]): () => T {
+  if (values.length === 0) throw new Error('nothing to rotate through');
+  let index = 0;
+  return () => {
+    const value = values[index++ % values.length];
+    if (value === undefined) throw new Error('unreachable: index within bounds');
+    return value;
+  };
+}
+
+export function sessionCheck(id: VariantId, title: string, url: string, tokens: readonly string[], expect = 200) {
+  const token = rotate(tokens);
+  const plan: RequestPlan = {
+    method: 'GET',
+    path: '/auth/session',
+    expectStatus: expect,
+    next: () => ({ headers: { authorization: `Bearer ${token()}` } }),
+  };
+  return { id, title, url, plan } satisfies Variant;
+}
+
+export function expressCheck(url: string, cookies: readonly string[]): Variant {
+  const cookie = rotate(cookies);
+  const plan: RequestPlan = {
+    method: 'GET',
+    path: '/auth/session',
+    expectStatus: 200,
+    next: () => ({ headers: { cookie: cookie() } }),
+  };
+  return { id: 'express', title: '5 Express + express-session + connect-redis', url, plan };
+}
+
+/**
+ * One-time codes for a run, minted just before it (WeChat codes live 5 minutes). The count is
+ * the last run's rate × duration with headroom; a run that still runs out is void, not short.
+ */
+class CodeSupply {
+  private codes: string[] = [];
+  private index = 0;
+  private rate = 2000;
+
+  constructor(
+    private readonly simUrl: string,
+    private readonly connections: number,
+  ) {}
+
+  next(): string | undefined {
+    return this.codes[this.index++];
+  }
+
+  async refill(run: RunShape): Promise<void> {
+    const count = Math.ceil((run.rate ?? this.rate) * run.seconds * 1.5) + 2 * this.connections;
+    this.codes = await mintCodes(this.simUrl, count);
+    this.index = 0;
+  }
+
+  observe(measurement: Measurement): void {
+    const ranOut = this.index > this.codes.length;
+    if (ranOut) this.rate *= 2;
+    else if (measurement.problems.length === 0) this.rate = Math.max(100, measurement.rps);
+  }
+}
+
+export function loginVariant(serverUrl: string, simUrl: string, connections: number): Variant {
+  const supply = new CodeSupply(simUrl, connections);
+  const plan: RequestPlan = {
+    method: 'POST',
+    path: '/auth/login',
+    expectStatus: 200,
+    next: (): RequestInput | undefined => {
+      const code = supply.next();
+      if (code === undefined) return undefined;
+      return {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, appid: TEST_APP.appid }),
+      };
+    },
+  };
+  return {
+    id: 'login',
+    title: '6 POST /auth/login (simulator upstream)',
+    url: serverUrl,
+    plan,
+    prepare: (run) => supply.refill(run),
+    observe: (measurement) => supply.observe(measurement),
+  };
+}
+
+/**
+ * Login and the simulator's own jscode2session at one fixed rate (half the login throughput):
+ * the difference of their p99s is what the server adds on top of WeChat.
+ */
+export function pacedPair(serverUrl: string, simUrl: string, connections: number): [Variant, Variant] {
+  const login = loginVariant(serverUrl, simUrl, connections);
+  const supply = new CodeSupply(simUrl, connections);
+  const upstream: RequestPlan = {
+    method: 'GET',
+    path: '/sns/jscode2session',
+    expectStatus: 200,
+    next: () => {
+      const code = supply.next();
+      if (code === undefined) return undefined;
+      const query = new URLSearchParams({
+        appid: TEST_APP.appid,
+        secret: TEST_APP.secret,
+        js_code: code,
+        grant_type: 'authorization_code',
+      });
+      return { headers: {}, path: `/sns/jscode2session?${query}` };
+    },
+  };
+  return [
+    { ...login, id: 'login-paced', title: '6 POST /auth/login at half load' },
+    {
+      id: 'simulator-paced',
+      title: '  simulator jscode2session at half load',
+      url: simUrl,
+      plan: upstream,
+      prepare: (run) => supply.refill(run),
+      observe: (measurement) => supply.observe(measurement),
+    },
+  ];
+}
