@@ -44,7 +44,8 @@ export function serverSpec(name: string, simulatorUrl: string, redisUrl: string 
       WECHAT_SECRET: TEST_APP.secret,
       LOGIN_RATE_LIMIT: '100000000',
       LOG_LEVEL: 'warn',
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      // The server refuses the memory store in production; that variant runs as development.
+      ...(redisUrl ? { REDIS_URL: redisUrl } : { NODE_ENV: 'development' }),
     },
     ...(profileDir ? { cpuProfDir: profileDir } : {}),
   } satisfies ProcessSpec;
@@ -77,7 +78,12 @@ export async function startStack(profileDir: string | undefined): Promise<Stack>
 
     let simulator: RunningProcess | undefined;
     if (existsSync(SIMULATOR_SCRIPT)) {
-      simulator = await startProcess({ name: 'simulator', script: SIMULATOR_SCRIPT, readyPath: '/healthz' });
+      simulator = await startProcess({
+        name: 'simulator',
+        script: SIMULATOR_SCRIPT,
+        readyPath: '/sim/clock',
+        env: { LOG_LEVEL: 'warn' },
+      });
       running.push(simulator);
     } else missing.push(`WeChat simulator not built (${SIMULATOR_SCRIPT})`);
 
