@@ -1,2 +1,6 @@
-/** The app every simulator knows without configuration (the development default everywhere). */
-export const TEST_APP = { appid: 'wx0000000000000001', secret: '0123456789abcdef0123456789abcdef' } as const;
+export { buildSimulator, type Simulator } from './app.js';
+export { createSimulatorControl, type SimulatorControl } from './control-client.js';
+export { simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
+export { type SimulatedApp, type SimulatedUser, type SimulatorOptions, TEST_APP } from './options.js';
+export * from './schemas.js';
+export { encryptUserData, rawDataSignature, sessionKeySignature } from './user-data-crypto.js';

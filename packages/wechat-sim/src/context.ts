@@ -1,0 +1,39 @@
+import { AccessTokens } from './access-tokens.js';
+import type { Clock } from './clock.js';
+import { FaultBoard } from './faults.js';
+import type { WorldConfig } from './options.js';
+import { Users } from './users.js';
+
+/** Everything one simulator instance knows; nothing is shared between instances. */
+export interface SimContext {
+  readonly config: WorldConfig;
+  readonly clock: Clock;
+  readonly apps: Map<string, string>;
+  readonly users: Users;
+  readonly tokens: AccessTokens;
+  readonly faults: FaultBoard;
+  reset(): void;
+}
+
+export function createContext(config: WorldConfig, clock: Clock): SimContext {
+  const apps = new Map(config.apps);
+  const users = new Users(clock, config);
+  const tokens = new AccessTokens(clock, config.tokenTtlMs);
+  const faults = new FaultBoard();
+  return {
+    config,
+    clock,
+    apps,
+    users,
+    tokens,
+    faults,
+    reset() {
+      apps.clear();
+      for (const [appid, secret] of config.apps) apps.set(appid, secret);
+      users.reset();
+      tokens.reset();
+      faults.reset();
+      clock.reset();
+    },
+  };
+}

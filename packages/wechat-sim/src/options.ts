@@ -1,0 +1,72 @@
+import type { FastifyServerOptions } from 'fastify';
+
+/** The app every simulator knows without configuration (the development default everywhere). */
+export const TEST_APP = { appid: 'wx0000000000000001', secret: '0123456789abcdef0123456789abcdef' } as const;
+
+export interface SimulatedApp {
+  appid: string;
+  secret: string;
+}
+
+/** What sets a simulated user apart; users not described here get the defaults. */
+export interface SimulatedUser {
+  /** Bound to an Open Platform account: code2Session also returns a unionid. Default false. */
+  unionBound?: boolean;
+  /** The pure phone number; default derived from the name (138xxxxxxxx). */
+  phone?: string;
+  /** Default "86". */
+  countryCode?: string;
+  /** WeChat blocks this user's logins: code2Session answers 40226. Default false. */
+  highRisk?: boolean;
+}
+
+export interface SimulatorOptions {
+  /** Apps besides the built-in TEST_APP; one with TEST_APP's appid replaces its secret. */
+  apps?: readonly SimulatedApp[];
+  /** Default true. */
+  includeTestApp?: boolean;
+  users?: Readonly<Record<string, SimulatedUser>>;
+  /** The base clock in ms (default Date.now); `POST /sim/clock` moves the simulator ahead of it. */
+  now?: () => number;
+  /** Lifetime of login and phone codes. Default 5 minutes. */
+  codeTtlMs?: number;
+  /** code2Session calls per user per minute before 45011. Default 100. */
+  code2SessionPerMinute?: number;
+  /** Minimum time between two rotations of a user's session_key by `wx.login`. Default 0: every login rotates. */
+  sessionKeyRotationMs?: number;
+  /** How long a session_key stays valid. WeChat does not publish it; default 3 days. */
+  sessionKeyTtlMs?: number;
+  /** Lifetime of access tokens. Default 7200 s. */
+  tokenTtlSeconds?: number;
+  /** Success bodies also carry `errcode: 0, errmsg: "ok"`, as some WeChat answers do. Default false. */
+  okErrcode?: boolean;
+  /** Fastify's logger option; default off. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface WorldConfig {
+  apps: ReadonlyMap<string, string>;
+  users: Readonly<Record<string, SimulatedUser>>;
+  codeTtlMs: number;
+  code2SessionPerMinute: number;
+  sessionKeyRotationMs: number;
+  sessionKeyTtlMs: number;
+  tokenTtlMs: number;
+  okErrcode: boolean;
+}
+
+export function resolveConfig(options: SimulatorOptions): WorldConfig {
+  const apps = new Map<string, string>();
+  if (options.includeTestApp ?? true) apps.set(TEST_APP.appid, TEST_APP.secret);
+  for (const app of options.apps ?? []) apps.set(app.appid, app.secret);
+  return {
+    apps,
+    users: options.users ?? {},
+    codeTtlMs: options.codeTtlMs ?? 5 * 60_000,
+    code2SessionPerMinute: options.code2SessionPerMinute ?? 100,
+    sessionKeyRotationMs: options.sessionKeyRotationMs ?? 0,
+    sessionKeyTtlMs: options.sessionKeyTtlMs ?? 3 * 24 * 3600_000,
+    tokenTtlMs: (options.tokenTtlSeconds ?? 7200) * 1000,
+    okErrcode: options.okErrcode ?? false,
+  };
+}
