@@ -15,6 +15,9 @@ import { expressCheck, loginVariant, pacedPair, sessionCheck, type Variant } fro
 
 export type Log = (line: string) => void;
 
+/** Sockets for the paced runs: enough that only a server falling behind queues requests. */
+const PACED_SOCKETS = 256;
+
 function describeRun(m: Measurement): string {
   const verdict = m.problems.length === 0 ? 'ok' : `VOID: ${m.problems.join('; ')}`;
   return `${fmtInt(m.rps).padStart(7)} req/s  p50 ${fmtMs(m.p50).padStart(6)} ms  p99 ${fmtMs(m.p99).padStart(6)} ms  ${verdict}`;
@@ -131,7 +134,7 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
       const pair = pacedPair(serverRedis.url, simulator.url, options.connections);
       const paced = async (variant: Variant, seconds: number) => {
         await variant.prepare?.({ seconds, rate });
-        return runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: options.connections });
+        return runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS });
       };
       records.push(...(await runRounds(pair, options, log, paced)));
     } else if (simulator && serverRedis && wanted('login')) {

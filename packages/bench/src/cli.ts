@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBench } from './bench.js';
+import { REPO_ROOT } from './environment.js';
 import { parseOptions, USAGE } from './options.js';
+import { updateReadme } from './readme.js';
 import { consoleReport, markdownReport } from './report.js';
 
 const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
@@ -34,6 +36,9 @@ async function main(): Promise<number> {
   writeFileSync(`${RESULTS}${stem}.md`, markdownReport(report, FINDINGS));
   console.log(`\n${consoleReport(report)}\n`);
   log(`wrote results/${stem}.md and results/${stem}.json in ${Math.round(report.seconds)} s`);
+  if (stem === 'latest' && updateReadme(`${REPO_ROOT}README.md`, report, 'packages/bench/results/latest.md')) {
+    log('updated the Benchmarks section of README.md');
+  }
   if (profileDir) log(`CPU profiles in ${profileDir}`);
   return 0;
 }

@@ -21,7 +21,7 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-const TAIL_BYTES = 4096;
+const TAIL_BYTES = 2048;
 
 /**
  * Starts a server as a child process on a free port and waits until its ready path answers 200.
@@ -59,6 +59,8 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   return { name: spec.name, url, pid: child.pid ?? -1, stop: () => stopChild(child) };
 }
 
+class NeverReady extends Error {}
+
 async function waitReady(child: ChildProcess, readyUrl: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -69,7 +71,10 @@ async function waitReady(child: ChildProcess, readyUrl: string, timeoutMs = 20_0
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
       if (response.status === 200) return;
-    } catch {
+      // 503 is "not yet"; anything else (404, 501) will not change by waiting.
+      if (response.status !== 503) throw new NeverReady(`${readyUrl} answered ${response.status}`);
+    } catch (error) {
+      if (error instanceof NeverReady) throw error;
       // Not listening yet.
     }
     await sleep(50);

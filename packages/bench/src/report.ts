@@ -18,7 +18,7 @@ export interface BenchReport {
   seconds: number;
 }
 
-function variantRows(variants: readonly VariantSummary[]): string[][] {
+export function variantRows(variants: readonly VariantSummary[]): string[][] {
   return variants.map((v) => [
     v.title,
     fmtInt(v.rps),
@@ -28,7 +28,7 @@ function variantRows(variants: readonly VariantSummary[]): string[][] {
     v.voidRuns.length === 0 ? '' : `void: ${v.voidRuns.map((r) => `r${r.round} ${r.problems.join('; ')}`).join(' | ')}`,
   ]);
 }
-const VARIANT_HEADER = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'valid', 'notes'];
+export const VARIANT_HEADER = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'valid', 'notes'];
 
 function figureValue(figure: Figure): string {
   if (figure.unit === '×') return fmtRatio(figure.value);
@@ -37,7 +37,7 @@ function figureValue(figure: Figure): string {
   return `${fmtInt(figure.value)} req/s`;
 }
 
-function figureRows(figures: readonly Figure[]): string[][] {
+export function figureRows(figures: readonly Figure[]): string[][] {
   return figures.map((f) => [
     f.name,
     figureValue(f),
@@ -47,7 +47,7 @@ function figureRows(figures: readonly Figure[]): string[][] {
     f.note ?? '',
   ]);
 }
-const FIGURE_HEADER = ['figure', 'value', 'goal', '', 'basis', 'note'];
+export const FIGURE_HEADER = ['figure', 'value', 'goal', '', 'basis', 'note'];
 
 function memoryRows(memory: readonly MemoryResult[]): string[][] {
   return memory.flatMap((m) =>

@@ -120,15 +120,14 @@ export function figures(records: readonly RunRecord[], memory: readonly MemoryRe
     });
   }
   for (const result of memory) {
-    const sessionKinds = result.kinds.filter((kind) => /(^|:)s(ess)?:<id>$/.test(kind.pattern));
-    const records = sessionKinds.reduce((sum, kind) => sum + kind.bytesPerSession, 0);
+    const shares = result.kinds.map((kind) => `${kind.pattern} ${Math.round(kind.bytesPerSession)} B`).join(', ');
     out.push({
-      name: `Redis bytes per session record, ${result.stack}`,
-      value: records,
+      name: `Redis bytes per session, ${result.stack}`,
+      value: result.bytesPerSession,
       unit: 'B',
       basis: `${result.sessions.toLocaleString('en-US')} sessions`,
-      ...(result.stack.startsWith('wxauth') ? { goal: goal('<=', 200, records) } : {}),
-      note: `everything a login leaves: ${Math.round(result.bytesPerSession)} B`,
+      ...(result.stack.startsWith('wxauth') ? { goal: goal('<=', 200, result.bytesPerSession) } : {}),
+      note: `INFO used_memory after − before, ÷ sessions; by kind of key: ${shares}`,
     });
   }
   return out;
