@@ -131,7 +131,7 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
       await checkSimulator(simulator.url);
       const rate = median(logins) / 2;
       log(`login and the simulator at half the login throughput (${fmtInt(rate)} req/s, steady arrivals)`);
-      const pair = pacedPair(serverRedis.url, simulator.url, options.connections);
+      const pair = pacedPair(serverRedis.url, simulator.url, options.connections, rate);
       const paced = async (variant: Variant, seconds: number) => {
         await variant.prepare?.({ seconds, rate });
         return runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS });

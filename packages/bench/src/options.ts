@@ -23,14 +23,14 @@ export interface BenchOptions {
 }
 
 const PRESETS = {
-  quick: { duration: 2, warmup: 1, rounds: 3, sessions: 1000, memorySessions: 10_000 },
+  quick: { duration: 1, warmup: 0.5, rounds: 3, sessions: 500, memorySessions: 3000 },
   full: { duration: 10, warmup: 3, rounds: 3, sessions: 5000, memorySessions: 100_000 },
 } as const;
 
 export const USAGE = `pnpm bench [--quick] [--duration S] [--connections N] [--rounds N] [--warmup S]
             [--sessions N] [--memory-sessions N] [--only id,id] [--profile]
 
-  --quick            smoke check in about a minute (2 s runs, 10,000 sessions for the memory figure)
+  --quick            smoke check in about a minute (1 s runs, 3,000 sessions for the memory figure)
   --duration S       seconds per measured run (full: 10)
   --connections N    concurrent connections, no pipelining (50)
   --rounds N         measured rounds, variants interleaved A B C … A B C (3, at least 3)

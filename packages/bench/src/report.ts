@@ -47,7 +47,7 @@ export function figureRows(figures: readonly Figure[]): string[][] {
     f.note ?? '',
   ]);
 }
-export const FIGURE_HEADER = ['figure', 'value', 'goal', '', 'basis', 'note'];
+export const FIGURE_HEADER = ['figure', 'value', 'goal', 'status', 'basis', 'note'];
 
 function memoryRows(memory: readonly MemoryResult[]): string[][] {
   return memory.flatMap((m) =>

@@ -65,12 +65,12 @@ export function expressCheck(url: string, cookies: readonly string[]): Variant {
 
 /**
  * One-time codes for a run, minted just before it (WeChat codes live 5 minutes). The count is
- * the last run's rate × duration with headroom; a run that still runs out is void, not short.
+ * the fastest rate seen × duration with headroom; a run that still runs out is void, not short.
  */
 class CodeSupply {
   private codes: string[] = [];
   private index = 0;
-  private rate = 2000;
+  private rate = 1000;
 
   constructor(
     private readonly simUrl: string,
@@ -82,15 +82,15 @@ class CodeSupply {
   }
 
   async refill(run: RunShape): Promise<void> {
-    const count = Math.ceil((run.rate ?? this.rate) * run.seconds * 1.5) + 2 * this.connections;
+    const count = Math.ceil((run.rate ?? this.rate) * run.seconds * 1.6) + 2 * this.connections;
     this.codes = await mintCodes(this.simUrl, count);
     this.index = 0;
   }
 
   observe(measurement: Measurement): void {
     const ranOut = this.index > this.codes.length;
-    if (ranOut) this.rate *= 2;
-    else if (measurement.problems.length === 0) this.rate = Math.max(100, measurement.rps);
+    // The fastest rate seen so far: a machine that was busy for one run is not busy for the next.
+    this.rate = ranOut ? this.rate * 2 : Math.max(this.rate, measurement.rps);
   }
 }
 
@@ -123,7 +123,7 @@ export function loginVariant(serverUrl: string, simUrl: string, connections: num
  * Login and the simulator's own jscode2session at one fixed rate (half the login throughput):
  * the difference of their p99s is what the server adds on top of WeChat.
  */
-export function pacedPair(serverUrl: string, simUrl: string, connections: number): [Variant, Variant] {
+export function pacedPair(serverUrl: string, simUrl: string, connections: number, rate: number): [Variant, Variant] {
   const login = loginVariant(serverUrl, simUrl, connections);
   const supply = new CodeSupply(simUrl, connections);
   const upstream: RequestPlan = {
@@ -143,10 +143,10 @@ export function pacedPair(serverUrl: string, simUrl: string, connections: number
     },
   };
   return [
-    { ...login, id: 'login-paced', title: '6 POST /auth/login at half load' },
+    { ...login, id: 'login-paced', title: `6 POST /auth/login at ${Math.round(rate)} req/s (half load)` },
     {
       id: 'simulator-paced',
-      title: '  simulator jscode2session at half load',
+      title: `6 simulator jscode2session at ${Math.round(rate)} req/s`,
       url: simUrl,
       plan: upstream,
       prepare: (run) => supply.refill(run),
