@@ -30,7 +30,10 @@ const TAIL_BYTES = 2048;
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const port = await freePort();
-  const args = spec.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`, spec.script] : [spec.script];
+  const profileName = `${spec.name.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`;
+  const args = spec.cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`, `--cpu-prof-name=${profileName}`, spec.script]
+    : [spec.script];
   const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env['PATH'] ?? '',
