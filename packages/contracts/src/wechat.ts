@@ -53,7 +53,8 @@ export type Watermark = Static<typeof WatermarkSchema>;
 export const PhoneInfoSchema = Type.Object({
   phoneNumber: Type.String(),
   purePhoneNumber: Type.String(),
-  countryCode: Type.String(),
+  // Documented as a string, yet WeChat's own sample answer shows the number 86.
+  countryCode: Type.Union([Type.String(), Type.Integer()]),
   watermark: WatermarkSchema,
 });
 export type PhoneInfo = Static<typeof PhoneInfoSchema>;

@@ -1,17 +1,16 @@
 import { type Static, Type } from 'typebox';
 
 /** The WeChat endpoints the simulator speaks, by their exact paths. */
-export const WECHAT_ENDPOINTS = [
-  '/sns/jscode2session',
-  '/cgi-bin/token',
-  '/cgi-bin/stable_token',
-  '/wxa/checksession',
-  '/wxa/resetusersessionkey',
-  '/wxa/business/getuserphonenumber',
-] as const;
-export type WeChatEndpoint = (typeof WECHAT_ENDPOINTS)[number];
-
-export const WeChatEndpointSchema = Type.Union(WECHAT_ENDPOINTS.map((path) => Type.Literal(path)));
+export const WeChatEndpointSchema = Type.Union([
+  Type.Literal('/sns/jscode2session'),
+  Type.Literal('/cgi-bin/token'),
+  Type.Literal('/cgi-bin/stable_token'),
+  Type.Literal('/wxa/checksession'),
+  Type.Literal('/wxa/resetusersessionkey'),
+  Type.Literal('/wxa/business/getuserphonenumber'),
+]);
+export type WeChatEndpoint = Static<typeof WeChatEndpointSchema>;
+export const WECHAT_ENDPOINTS: readonly WeChatEndpoint[] = WeChatEndpointSchema.anyOf.map((literal) => literal.const);
 
 const Name = Type.String({ minLength: 1, maxLength: 128 });
 

@@ -1,5 +1,7 @@
+export { createWeChatClient } from './client.js';
 export * from './errors.js';
+export { createMemoryTokenCache } from './memory-token-cache.js';
+export { WECHAT_API_BASE } from './settings.js';
+export { verifyRawDataSignature } from './signatures.js';
 export type * from './types.js';
-
-/** WeChat's API origin; the simulator's URL replaces it in development and tests. */
-export const WECHAT_API_BASE = 'https://api.weixin.qq.com';
+export { decryptUserData, type EncryptedUserData, type UserData, UserDataSchema } from './user-data.js';

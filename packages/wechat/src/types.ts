@@ -37,18 +37,32 @@ export interface WeChatClientOptions {
   timeoutMs?: number;
   /** Retries for -1, network errors and 5xx only: at most `attempts` calls within `budgetMs`. */
   retry?: { attempts?: number; budgetMs?: number };
-  /** Defaults to a per-process memory cache. */
+  /** Defaults to a memory cache of this client's own: give clients of one appid the same cache. */
   tokenCache?: AccessTokenCache;
   /** 'stable' (default) uses /cgi-bin/stable_token; 'plain' uses /cgi-bin/token. */
   tokenKind?: 'stable' | 'plain';
-  /** With `production: false`, fetching or force-refreshing a token of an appid in `productionAppids` is refused. */
+  /**
+   * With `production: false`, fetching or force-refreshing a token of an appid in `productionAppids`
+   * is refused (`token-fetch-forbidden`); reading one from the shared cache is not. Default true.
+   */
   production?: boolean;
   productionAppids?: readonly string[];
+  /** A cached token this close to expiry is refreshed before use; below 300000 (5 min). Default 120000. */
+  refreshAheadMs?: number;
+  /** Keep-alive connections to WeChat at most. Default 32. */
+  connections?: number;
+  /** The clock (epoch ms) that token expiry is judged by. Default Date.now. */
+  now?: () => number;
 }
 
 export interface WeChatClient {
   readonly appid: string;
   code2Session(code: string): Promise<Code2SessionResult>;
+  /**
+   * The cached token, or a fresh one (one refresh at a time per process and across processes).
+   * `forceRefresh` asks WeChat for a new token (stable: force_refresh, ~20 a day) unless another
+   * process replaced the cached one meanwhile.
+   */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /** true when WeChat still accepts this session_key for the user (errcode 0), false on 87009. */
   checkSessionKey(input: { openid: string; sessionKey: string }): Promise<boolean>;
