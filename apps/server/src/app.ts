@@ -1,29 +1,74 @@
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify from 'fastify';
 import type { Config } from './config.js';
+import { type LogStream, loggerOptions } from './logging.js';
+import auth from './plugins/auth.js';
+import cors from './plugins/cors.js';
+import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
+import rateLimit from './plugins/rate-limit.js';
+import store from './plugins/store.js';
+import wechat, { type WeChatToolkit } from './plugins/wechat.js';
 import authRoutes from './routes/auth.js';
 import healthRoutes from './routes/health.js';
 
 export interface BuildOptions {
-  logger?: FastifyServerOptions['logger'];
+  /** Where log lines go (stdout by default); tests capture them. */
+  logStream?: LogStream;
+  /** The WeChat client factory and user-data crypto; @wxauth/wechat's by default. */
+  wechat?: WeChatToolkit;
 }
 
 /** A fresh, fully wired server. Nothing listens until server.ts calls `listen`. */
 export async function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
-    logger: options.logger ?? { level: config.LOG_LEVEL },
+    logger: loggerOptions(config, options.logStream),
+    genReqId: () => randomUUID(),
+    trustProxy: trustProxy(config.trustProxy),
     bodyLimit: 128 * 1024,
+    // A hung client cannot hold a connection (and a graceful shutdown) forever.
+    requestTimeout: 30_000,
     ajv: {
       // Reject rather than quietly fix bad input: `{ "code": 123 }` is a 400, not "123".
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  for (const warning of config.warnings) app.log.warn(warning);
+
+  // The request id in every log line is also in the response, so a user's report can be found.
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  // wx.request may send `content-type: application/json` with an empty body on a POST without data
+  // (logout), which Fastify would refuse: read that as no body; routes that need one still answer 400.
+  app.addHook('onRequest', async (request) => {
+    if (request.headers['content-length'] === '0') delete request.headers['content-type'];
+  });
+
+  // Boot order: errors first so every later failure has the envelope; the store before everything
+  // that keeps state; docs before the routes they describe.
   await app.register(errorHandler);
+  await app.register(cors, { config });
+  await app.register(store, { config });
+  await app.register(wechat, { config, toolkit: options.wechat ?? (await defaultToolkit()) });
+  await app.register(auth);
+  await app.register(rateLimit);
+  await app.register(docs);
   await app.register(healthRoutes);
-  await app.register(authRoutes);
+  await app.register(authRoutes, { config });
   return app;
+}
+
+/** TRUST_PROXY as a hop count becomes "trust the first n hops". */
+function trustProxy(value: Config['trustProxy']) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
+async function defaultToolkit(): Promise<WeChatToolkit> {
+  throw new Error('@wxauth/wechat does not provide createWeChatClient yet: pass options.wechat');
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,27 +1,216 @@
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 
-/** The server's whole configuration, read from the environment once at start-up. */
-export const ConfigSchema = Type.Object({
+const Seconds = (defaultValue: number) => Type.Integer({ minimum: 1, default: defaultValue });
+
+/** The environment the server reads, once, at start-up (documented in apps/server/.env.example). */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.String({ default: 'development' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
   ),
-  NODE_ENV: Type.String({ default: 'development' }),
+  TRUST_PROXY: Type.String({ default: 'false' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{0,32}$', default: 'wxa:' }),
+  WECHAT_APPID: Type.Optional(Type.String({ minLength: 1 })),
+  WECHAT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  WECHAT_APPS: Type.Optional(Type.String()),
+  WECHAT_API_BASE: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' })),
+  WECHAT_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000 }),
+  WECHAT_PRODUCTION_APPIDS: Type.Optional(Type.String()),
+  SESSION_IDLE_TTL: Seconds(2 * 60 * 60),
+  SESSION_MAX_AGE: Seconds(7 * 24 * 60 * 60),
+  SESSION_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  SESSION_KEY_SECRET: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]{43}=?$' })),
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
+  CORS_ORIGINS: Type.Optional(Type.String()),
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Env = Static<typeof EnvSchema>;
+
+export interface WeChatApp {
+  appid: string;
+  secret: string;
+}
+
+/** The validated, derived configuration every part of the server receives. */
+export interface Config {
+  production: boolean;
+  nodeEnv: string;
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean | number | string;
+  /** Absent: the in-memory store (development only). */
+  redisUrl: string | undefined;
+  keyPrefix: string;
+  wechat: {
+    apiBase: string;
+    /** Never empty; the first is the default app of `POST /auth/login` without `appid`. */
+    apps: readonly [WeChatApp, ...WeChatApp[]];
+    timeoutMs: number;
+    productionAppids: readonly string[];
+  };
+  session: {
+    idleTtlSeconds: number;
+    maxAgeSeconds: number;
+    maxPerUser: number;
+  };
+  /** 32 bytes for AES-256-GCM over session keys and access tokens at rest; absent = stored as is. */
+  sessionKeySecret: Buffer | undefined;
+  loginRateLimit: number;
+  /** Origins allowed by CORS; always empty in production. */
+  corsOrigins: readonly string[];
+  /** Things start-up should log as warnings (development defaults in use). */
+  warnings: readonly string[];
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+export const WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+/**
+ * The simulator's built-in test app and its default address (packages/wechat-sim). Repeated here
+ * because the server never links the simulator; it only reaches it over HTTP.
+ */
+export const SIMULATOR_DEFAULTS = {
+  appid: 'wx0000000000000001',
+  secret: '0123456789abcdef0123456789abcdef',
+  apiBase: 'http://127.0.0.1:3100',
+} as const;
+
+export const DEFAULT_CORS_ORIGINS = ['http://localhost:10086', 'http://127.0.0.1:10086'] as const;
+
+const APPID_PATTERN = /^wx[0-9a-f]{16}$/;
+
 /** Validates `env` (process.env by default); a bad or missing value throws one message naming it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  let parsed: Env;
   try {
-    return envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+    // env: false: read only `env`, so a test's overrides are not mixed with the machine's variables.
+    parsed = envSchema<Env>({ schema: EnvSchema, data: withoutEmpty(env), env: false, dotenv: false });
   } catch (error) {
     throw new ConfigError(`Invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return deriveConfig(parsed);
+}
+
+// `FOO=` in a shell or a .env file means "not set", not "set to the empty string".
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && value !== '') out[name] = value;
+  return out;
+}
+
+function deriveConfig(env: Env): Config {
+  const production = env.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const fail = (message: string): never => {
+    throw new ConfigError(`Invalid configuration: ${message}`);
+  };
+
+  let apps = parseApps(env, fail);
+  let apiBase = env.WECHAT_API_BASE ?? WECHAT_API_BASE;
+  if (apps.length === 0) {
+    if (production) fail('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required when NODE_ENV=production');
+    apps = [{ appid: SIMULATOR_DEFAULTS.appid, secret: SIMULATOR_DEFAULTS.secret }];
+    apiBase = env.WECHAT_API_BASE ?? SIMULATOR_DEFAULTS.apiBase;
+    warnings.push(
+      `No WeChat app configured: using the simulator's test app ${SIMULATOR_DEFAULTS.appid} at ${apiBase} (development only)`,
+    );
+  }
+  const [first, ...rest] = apps;
+  if (!first) return fail('no WeChat app configured');
+
+  if (!env.REDIS_URL) {
+    if (production) fail('REDIS_URL is required when NODE_ENV=production (the in-memory store is for development)');
+    warnings.push(
+      'REDIS_URL is not set: sessions live in memory, are lost on restart and are not shared (development only)',
+    );
+  }
+  if (env.SESSION_IDLE_TTL > env.SESSION_MAX_AGE) {
+    fail(`SESSION_IDLE_TTL (${env.SESSION_IDLE_TTL}) must not exceed SESSION_MAX_AGE (${env.SESSION_MAX_AGE})`);
+  }
+  if (production && env.CORS_ORIGINS)
+    fail('CORS_ORIGINS is a development setting; it is refused when NODE_ENV=production');
+
+  return {
+    production,
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    wechat: {
+      apiBase: apiBase.replace(/\/+$/, ''),
+      apps: [first, ...rest],
+      timeoutMs: env.WECHAT_TIMEOUT_MS,
+      productionAppids: splitList(env.WECHAT_PRODUCTION_APPIDS),
+    },
+    session: {
+      idleTtlSeconds: env.SESSION_IDLE_TTL,
+      maxAgeSeconds: env.SESSION_MAX_AGE,
+      maxPerUser: env.SESSION_MAX_PER_USER,
+    },
+    sessionKeySecret: parseSecretKey(env.SESSION_KEY_SECRET, fail),
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
+    corsOrigins: production ? [] : env.CORS_ORIGINS ? splitList(env.CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
+    warnings,
+  };
+}
+
+/**
+ * WECHAT_APPID + WECHAT_SECRET name the default app; WECHAT_APPS adds more as
+ * `appid:secret,appid:secret` (the first of them is the default when WECHAT_APPID is unset).
+ */
+function parseApps(env: Env, fail: (message: string) => never): WeChatApp[] {
+  const apps: WeChatApp[] = [];
+  if ((env.WECHAT_APPID === undefined) !== (env.WECHAT_SECRET === undefined)) {
+    fail('WECHAT_APPID and WECHAT_SECRET must be set together');
+  }
+  if (env.WECHAT_APPID !== undefined && env.WECHAT_SECRET !== undefined) {
+    apps.push({ appid: env.WECHAT_APPID, secret: env.WECHAT_SECRET });
+  }
+  for (const [index, entry] of splitList(env.WECHAT_APPS).entries()) {
+    const colon = entry.indexOf(':');
+    // Never echo the entry: it holds a secret.
+    if (colon < 0) fail(`WECHAT_APPS entry ${index + 1} is not "appid:secret"`);
+    apps.push({ appid: entry.slice(0, colon), secret: entry.slice(colon + 1) });
+  }
+  const seen = new Set<string>();
+  for (const app of apps) {
+    if (!APPID_PATTERN.test(app.appid)) fail(`"${app.appid}" is not a mini-program appid (wx + 16 hex digits)`);
+    if (!/^[A-Za-z0-9]{16,64}$/.test(app.secret)) fail(`the secret of ${app.appid} is not an app secret`);
+    if (seen.has(app.appid)) fail(`${app.appid} is configured twice`);
+    seen.add(app.appid);
+  }
+  return apps;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  // A comma-separated list of addresses or CIDR ranges, passed to Fastify as is.
+  return value;
+}
+
+function parseSecretKey(value: string | undefined, fail: (message: string) => never): Buffer | undefined {
+  if (value === undefined) return undefined;
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) fail('SESSION_KEY_SECRET must be 32 random bytes in base64 (openssl rand -base64 32)');
+  return key;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

@@ -44,3 +44,15 @@ export class AppError extends Error {
 }
 
 export const GENERIC_MESSAGE = 'The server could not complete the request.';
+
+/** The store did not answer (down, unreachable, too slow): the request can be retried shortly. */
+export class StoreUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super(503, 'STORE_UNAVAILABLE', 'The session store is unavailable; try again shortly.', {
+      action: { kind: 'retry', afterSeconds: 1 },
+      retryAfter: 1,
+      expose: true,
+      cause,
+    });
+  }
+}

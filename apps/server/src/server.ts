@@ -22,4 +22,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-await app.listen({ port: config.PORT, host: config.HOST });
+await app.listen({ port: config.port, host: config.host });

@@ -1,15 +1,65 @@
 import { endpoints, type RouteBody, type RouteName, type RouteReply } from '@wxauth/contracts';
 import type { InjectOptions } from 'fastify';
-import type { App } from '../src/app.js';
-import { buildApp } from '../src/app.js';
+import { type App, buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
+import type { WeChatToolkit } from '../src/plugins/wechat.js';
+import { createFakeWeChat } from './support/fake-wechat.js';
+import { leakWatch } from './support/leak-watch.js';
 
+/** A config from test overrides only (never the machine's environment): memory store, fake-friendly limits. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ LOG_LEVEL: 'trace', LOGIN_RATE_LIMIT: '100000', ...overrides });
 }
 
-export async function buildTestApp(overrides: Record<string, string> = {}): Promise<App> {
-  const app = await buildApp(testConfig(overrides));
+export interface TestAppOptions {
+  /** The WeChat side; a fresh fake by default. */
+  wechat?: WeChatToolkit;
+}
+
+/**
+ * A fresh app for one test, its logs and responses recorded for the leak check (support/setup.ts):
+ * codes and tokens it receives and session keys it stores are registered as secrets.
+ */
+export async function buildTestApp(overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<App> {
+  const config = testConfig(overrides);
+  for (const wechatApp of config.wechat.apps) leakWatch.secret('an app secret', wechatApp.secret);
+  const app = await buildApp(config, {
+    logStream: leakWatch.logStream,
+    wechat: options.wechat ?? createFakeWeChat().toolkit,
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const [, bearer] = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '') ?? [];
+    leakWatch.secret('a bearer token', bearer);
+    const body: unknown = request.body;
+    const code = typeof body === 'object' && body !== null ? Reflect.get(body, 'code') : undefined;
+    if (typeof code === 'string') leakWatch.secret('a code', code);
+    const text = typeof payload === 'string' ? payload : '';
+    let allowedToken: string | undefined;
+    if (request.routeOptions.url === endpoints.login.url && reply.statusCode === 200) {
+      const issued: unknown = JSON.parse(text);
+      const token = typeof issued === 'object' && issued !== null ? Reflect.get(issued, 'token') : undefined;
+      const user = typeof issued === 'object' && issued !== null ? Reflect.get(issued, 'user') : undefined;
+      const openid = typeof user === 'object' && user !== null ? Reflect.get(user, 'openid') : undefined;
+      if (typeof token === 'string') {
+        allowedToken = token;
+        leakWatch.secret('a session token', token);
+      }
+      const appid = typeof body === 'object' && body !== null ? Reflect.get(body, 'appid') : undefined;
+      if (typeof openid === 'string') {
+        const keys = await app.sessions.sessionKeys({
+          appid: typeof appid === 'string' ? appid : app.wechat.defaultAppid,
+          openid,
+        });
+        leakWatch.secret('a session_key', keys?.current);
+        leakWatch.secret('a session_key', keys?.previous);
+      }
+    }
+    leakWatch.responses.push({
+      text: `${JSON.stringify(reply.getHeaders())}\n${text}`,
+      ...(allowedToken === undefined ? {} : { allowedToken }),
+    });
+    return payload;
+  });
   await app.ready();
   return app;
 }
@@ -41,4 +91,11 @@ export async function call<N extends RouteName>(
   return { status: response.statusCode, body, headers: response.headers } as RouteReply<N> & {
     headers: Record<string, unknown>;
   };
+}
+
+/** Logs in through POST /auth/login and returns the token, failing the test on anything but 200. */
+export async function login(app: App, code: string, appid?: string): Promise<string> {
+  const reply = await call(app, 'login', { body: appid === undefined ? { code } : { code, appid } });
+  if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.token;
 }

@@ -1,36 +1,39 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
+import { fromUpstream, isOperatorError } from '../upstream-errors.js';
+
+const fixRequest = { action: { kind: 'fix-request' } } as const;
 
 /**
  * Every failure leaves as the contract's error envelope. Fastify's own errors (validation, body
- * size, content type, bad JSON) are mapped to their 4xx; anything unexpected is a generic 500
- * whose details go to the log only.
+ * size, content type, bad JSON) are mapped to their 4xx; WeChat and decryption failures through
+ * the one table in upstream-errors.ts; anything unexpected is a generic 500 whose details go to
+ * the log only.
  */
 export function toAppError(error: FastifyError): AppError {
-  if (error instanceof AppError) return error;
+  const mapped = fromUpstream(error);
+  if (mapped instanceof AppError) return mapped;
   if (error.validation) {
     const [first] = error.validation;
     const missing = first?.params?.['missingProperty'];
     const path = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}${typeof missing === 'string' ? `/${missing}` : ''}`;
     return new AppError(400, 'INVALID_REQUEST', `Invalid request: ${path} ${first?.message ?? 'is invalid'}`, {
       field: path,
-      action: { kind: 'fix-request' },
+      ...fixRequest,
     });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', {
-        action: { kind: 'fix-request' },
-      });
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', fixRequest);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', {
-        action: { kind: 'fix-request' },
-      });
+      return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.', fixRequest);
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    // Bad JSON, empty JSON body, bad content length...: Fastify's message is safe and says what is wrong.
-    return new AppError(error.statusCode, 'INVALID_REQUEST', error.message, { action: { kind: 'fix-request' } });
+    // Fastify's own 4xx (bad JSON, bad content length...) have fixed messages that say what is wrong;
+    // anything else gets a generic one, in case it quotes the input.
+    const message = error.code?.startsWith('FST_') ? error.message : 'The request is malformed.';
+    return new AppError(error.statusCode, 'INVALID_REQUEST', message, fixRequest);
   }
   return new AppError(500, 'INTERNAL', 'Unexpected error', { cause: error, expose: false });
 }
@@ -38,9 +41,13 @@ export function toAppError(error: FastifyError): AppError {
 async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
-    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: appError.code }, appError.message);
+    if (appError.statusCode >= 500 || isOperatorError(error) || isOperatorError(appError.cause)) {
+      request.log.error({ err: error, errorCode: appError.code }, 'request failed');
+    } else {
+      request.log.info({ errorCode: appError.code }, appError.message);
+    }
     if (appError.retryAfter !== undefined) void reply.header('retry-after', String(appError.retryAfter));
+    if (appError.statusCode === 401) void reply.header('www-authenticate', 'Bearer');
     return reply.code(appError.statusCode).send(appError.toBody());
   });
 

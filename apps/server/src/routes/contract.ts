@@ -18,5 +18,6 @@ export function fromContract<const R extends RouteDescriptor>(route: R) {
     response: route.responses,
     ...(route.auth ? { security: [{ bearer: [] }] } : {}),
   } as { summary: string; response: R['responses'] } & BodyOf<R> & QueryOf<R> & HeadersOf<R>;
-  return { method: route.method, url: route.url, schema };
+  // `config.auth` is read by the auth hook (plugins/auth.ts): the contract alone decides which routes need a session.
+  return { method: route.method, url: route.url, schema, config: { auth: route.auth } };
 }

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { routes } from '@wxauth/contracts';
-import { AppError } from '../errors.js';
 import { fromContract } from './contract.js';
 
 /** Liveness and readiness probes for the orchestrator. */
@@ -14,8 +13,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     ...fromContract(routes.readyz),
     logLevel: 'warn',
+    // Config was validated before the app was built; what can change is whether the store answers.
     handler: async () => {
-      throw new AppError(501, 'NOT_IMPLEMENTED', 'Not implemented yet.', { expose: true });
+      await app.store.ping();
+      return { status: 'ready' as const, store: app.store.kind };
     },
   });
 };

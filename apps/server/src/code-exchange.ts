@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { type WeChatClient, WeChatError } from '@wxauth/wechat';
+import type { Claims } from './claims.js';
+import { AppError } from './errors.js';
+import type { Sessions } from './sessions.js';
+import { isSafeIdentifier } from './stores/session-record.js';
+import type { SessionUser } from './stores/store.js';
+import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
+
+/** A wx.login code lives 5 minutes: a retry within them must find the first outcome. */
+export const CODE_LIFETIME_MS = 5 * 60 * 1000;
+
+/** Claims are keyed by a hash: the store never holds a code. The appid keeps apps apart. */
+export function claimKey(kind: 'c' | 'p', appid: string, code: string): string {
+  return `${kind}:${createHash('sha256').update(`${appid}:${code}`).digest('base64url')}`;
+}
+
+// These fail the same way however often they are tried with the same code.
+const PERMANENT: ReadonlySet<string> = new Set(['invalid-code', 'code-used', 'user-blocked']);
+
+/** How a WeChat failure is remembered under a claim: the same code fails alike for a while. */
+export function rememberUpstreamFailure(error: unknown, permanentMs: number) {
+  if (!(error instanceof WeChatError)) return null;
+  // Transient failures are kept just long enough for requests already waiting on this claim.
+  return { as: error.kind, forMs: PERMANENT.has(error.kind) ? permanentMs : 2000 };
+}
+
+export function recallUpstreamFailure(kind: string, endpoint: string): Error {
+  return new WeChatError(
+    isWeChatErrorKind(kind) ? kind : 'unknown',
+    endpoint,
+    'An earlier request with the same code failed',
+  );
+}
+
+const unusableIdentifier = () =>
+  new AppError(502, 'UPSTREAM_UNAVAILABLE', 'WeChat returned an identifier the server cannot use.', {
+    action: { kind: 'relogin' },
+  });
+
+/**
+ * The code-to-session exchange with de-duplication: concurrent or retried requests carrying the
+ * same code make exactly one code2Session call, and each gets the user it returned (the fix for
+ * "40163 code been used" when a client retries). The session_key is stored under the user before
+ * the claim settles, so every waiter finds it.
+ */
+export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; pendingMs: number }) {
+  const { claims, sessions } = deps;
+  return {
+    async exchange(client: WeChatClient, code: string): Promise<SessionUser> {
+      try {
+        const outcome = await claims.run(
+          claimKey('c', client.appid, code),
+          async () => {
+            const result = await client.code2Session(code);
+            const user: SessionUser = { appid: client.appid, openid: result.openid };
+            if (result.unionid !== undefined) user.unionid = result.unionid;
+            if (!isSafeIdentifier(user.openid) || (user.unionid !== undefined && !isSafeIdentifier(user.unionid))) {
+              throw unusableIdentifier();
+            }
+            await sessions.saveSessionKey(user, result.sessionKey);
+            return `${user.openid}|${user.unionid ?? ''}`;
+          },
+          {
+            pendingMs: deps.pendingMs,
+            settledMs: CODE_LIFETIME_MS,
+            rememberFailure: (error) => rememberUpstreamFailure(error, CODE_LIFETIME_MS),
+            recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
+          },
+        );
+        const [openid, unionid] = outcome.split('|');
+        if (!openid) throw unusableIdentifier();
+        return unionid ? { appid: client.appid, openid, unionid } : { appid: client.appid, openid };
+      } catch (error) {
+        throw fromUpstream(error, 'login');
+      }
+    },
+  };
+}
+
+export type CodeExchange = ReturnType<typeof createCodeExchange>;

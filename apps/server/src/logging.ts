@@ -1,0 +1,66 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+
+/** A pino destination, e.g. a test's capture. */
+export interface LogStream {
+  write(line: string): void;
+}
+
+// Error fields worth logging. Everything else on an error object is left out on purpose: an
+// ioredis error carries the command's arguments, which can hold a sealed session_key.
+const ERROR_FIELDS = ['code', 'kind', 'errcode', 'endpoint', 'statusCode'] as const;
+
+interface SerializedError {
+  [field: string]: unknown;
+  type: string;
+  message: string;
+  stack: string;
+}
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) return { type: typeof error, message: '', stack: '' };
+  const out: SerializedError = { type: error.name, message: error.message, stack: error.stack ?? '' };
+  for (const field of ERROR_FIELDS) {
+    const value: unknown = Reflect.get(error, field);
+    if (typeof value === 'string' || typeof value === 'number') out[field] = value;
+  }
+  if (error.cause !== undefined && depth < 3) out['cause'] = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+/**
+ * pino with request ids, and with nothing secret in a line: requests are logged without query
+ * string or headers (a token put in a URL by mistake stays out of the log), bodies are never
+ * logged, and the paths below are censored should anything put them in a log object anyway.
+ */
+export function loggerOptions(config: Config, stream?: LogStream): NonNullable<FastifyServerOptions['logger']> {
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'body',
+        'req.body',
+        '*.secret',
+        '*.session_key',
+        '*.sessionKey',
+        '*.token',
+        '*.access_token',
+        '*.js_code',
+        '*.encryptedData',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (request) => ({
+        method: request.method,
+        url: request.url.split('?')[0] ?? '',
+        remoteAddress: request.ip,
+      }),
+      err: (error: unknown) => serializeError(error),
+    },
+    ...(stream ? { stream } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.js';
+import type { Store } from '../stores/store.js';
+
+/** @fastify/rate-limit's store interface over our store: counters live in Redis when Redis is used. */
+export function rateLimitStore(store: Store) {
+  return class StoreBackedRateLimit implements FastifyRateLimitStore {
+    readonly prefix: string;
+    constructor(_options?: unknown, prefix = 'rl:') {
+      this.prefix = prefix;
+    }
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      windowMs: number,
+    ) {
+      store.hit(`${this.prefix}${key}`, windowMs).then(
+        ({ count, resetInMs }) => callback(null, { current: count, ttl: resetInMs }),
+        (error: Error) => callback(error),
+      );
+    }
+    child(route: { method: string | string[]; url: string }) {
+      return new StoreBackedRateLimit(undefined, `rl:${String(route.method)}:${route.url}:`);
+    }
+  };
+}
+
+/**
+ * Rate limits, off by default: a route opts in with `config.rateLimit` (POST /auth/login does, per
+ * client IP; behind a proxy set TRUST_PROXY so the IP is the client's). Over the limit: 429
+ * RATE_LIMITED with Retry-After; the store down: 503 STORE_UNAVAILABLE like everywhere else.
+ */
+async function rateLimitPlugin(app: FastifyInstance) {
+  await app.register(rateLimit, {
+    global: false,
+    store: rateLimitStore(app.store),
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new AppError(429, 'RATE_LIMITED', 'Too many requests; slow down.', {
+        action: { kind: 'retry', afterSeconds: seconds },
+        retryAfter: seconds,
+      });
+    },
+  });
+}
+
+export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['store'] });

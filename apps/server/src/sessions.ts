@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+import type { Sealer } from './sealing.js';
+import { type SessionPolicy, type SessionUser, type Store, userKey } from './stores/store.js';
+
+/** The session behind an authenticated request. */
+export interface AuthenticatedSession {
+  /** SHA-256 of the token: what the store knows the session by. */
+  id: string;
+  user: SessionUser;
+  /** Epoch ms at which the session idles out unless used again. */
+  expiresAt: number;
+}
+
+export interface SessionKeys {
+  current: string;
+  /** The key the user had before the latest exchange changed it, if any: tells a rotation from junk. */
+  previous?: string;
+}
+
+export function sessionPolicy(config: Config): SessionPolicy {
+  const idleMs = config.session.idleTtlSeconds * 1000;
+  return {
+    idleMs,
+    maxAgeMs: config.session.maxAgeSeconds * 1000,
+    maxPerUser: config.session.maxPerUser,
+    // Long enough for a client coming back after a pause to hear SESSION_EXPIRED, short enough not
+    // to keep dead sessions around for long.
+    expiredGraceMs: Math.min(idleMs, 60 * 60 * 1000),
+  };
+}
+
+/** 32 bytes from the CSPRNG, base64url: opaque, nothing inside it. */
+export function mintToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The store keys sessions by this, so a dump, a MONITOR or a trace never holds a usable token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** 32 random bytes in base64url, as minted; anything else cannot be one of our tokens. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+const unauthenticated = (message: string) =>
+  new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
+
+export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
+  const keyName = (user: SessionUser) => userKey(user.appid, user.openid, 'key');
+
+  return {
+    policy,
+
+    /** A new session for the user; the token is returned once and never stored. */
+    async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
+      const token = mintToken();
+      await store.createSession(hashToken(token), user);
+      return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };
+    },
+
+    /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
+    async authenticate(token: string): Promise<AuthenticatedSession> {
+      if (!TOKEN_PATTERN.test(token)) throw unauthenticated('The bearer token is malformed.');
+      const id = hashToken(token);
+      const found = await store.touchSession(id);
+      if (!found) throw unauthenticated('No session has this token.');
+      if (found.state === 'expired') {
+        throw new AppError(401, 'SESSION_EXPIRED', 'The session has expired; log in again.', {
+          action: { kind: 'relogin' },
+        });
+      }
+      return { id, user: found.user, expiresAt: found.expiresAt };
+    },
+
+    async end(id: string): Promise<void> {
+      await store.deleteSession(id);
+    },
+
+    async endAll(user: SessionUser): Promise<number> {
+      return store.deleteUserSessions(user.appid, user.openid);
+    },
+
+    /**
+     * Keeps the user's session_key (latest exchange wins: WeChat holds one valid key per user) for
+     * as long as any session of theirs can live, plus the key it replaced.
+     */
+    async saveSessionKey(user: SessionUser, sessionKey: string): Promise<void> {
+      const existing = await this.sessionKeys(user);
+      const ttl = policy.maxAgeMs + policy.expiredGraceMs;
+      const keys: SessionKeys =
+        existing && existing.current !== sessionKey
+          ? { current: sessionKey, previous: existing.current }
+          : { current: sessionKey, ...(existing?.previous === undefined ? {} : { previous: existing.previous }) };
+      const sealed = [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => sealer.seal(k));
+      await store.set(keyName(user), sealed.join(' '), ttl);
+    },
+
+    async sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
+      const value = await store.get(keyName(user));
+      if (value === null) return null;
+      const [current, previous] = value.split(' ').map((part) => sealer.open(part));
+      if (current === null || current === undefined) return null;
+      return previous === null || previous === undefined ? { current } : { current, previous };
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

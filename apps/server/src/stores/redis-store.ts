@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../errors.js';
+import { decodeSession, encodeSession } from './session-record.js';
+import { type Clock, type SessionLookup, type SessionPolicy, type SessionUser, type Store, userKey } from './store.js';
+
+interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function lua(source: string): LuaScript {
+  return { lua: source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+/**
+ * The session check: one round trip that reads the session and slides its idle timeout. The key
+ * expires at min(lastSeen + idle, deadline) + grace, so the idle check needs no last-seen field:
+ * a remaining TTL within the grace period means the session idled out (SESSION_EXPIRED).
+ * ARGV: now, idleMs, maxAgeMs, graceMs. Returns nil (missing), {0} (expired) or {1, value, expiresAt}.
+ */
+const TOUCH = lua(`
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local sep = string.find(v, '|', 1, true)
+if not sep then return false end
+local now = tonumber(ARGV[1])
+local grace = tonumber(ARGV[4])
+local deadline = tonumber(string.sub(v, 1, sep - 1), 36) + tonumber(ARGV[3])
+local pttl = redis.call('PTTL', KEYS[1])
+if now >= deadline or (pttl >= 0 and pttl <= grace) then return {0} end
+local expiresAt = math.min(now + tonumber(ARGV[2]), deadline)
+redis.call('PEXPIRE', KEYS[1], expiresAt - now + grace)
+return {1, v, expiresAt}
+`);
+
+/**
+ * Adds a session to its user's index (a sorted set scored by creation time), forgets sessions past
+ * their absolute lifetime, and pops the oldest beyond the cap; the caller deletes those sessions
+ * (another slot in Redis Cluster). ARGV: id, createdAt, oldestLiveCreatedAt, maxPerUser, indexTtlMs.
+ */
+const INDEX = lua(`
+local score = tonumber(ARGV[2])
+local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
+redis.call('ZADD', KEYS[1], score, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+local evicted = {}
+if excess > 0 then
+  evicted = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return evicted
+`);
+
+/** Reads and deletes a user's index at once, so logout-all sees a consistent set. */
+const TAKE_INDEX = lua(`
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+return ids
+`);
+
+const DELETE_IF_EQUALS = lua(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+const HIT = lua(`
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`);
+
+// Replies that mean "Redis cannot serve right now" rather than "this command is wrong".
+const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|OOM|NOREPLICAS)\b/;
+
+export interface RedisStoreOptions {
+  redis: Redis;
+  prefix: string;
+  policy: SessionPolicy;
+  clock?: Clock;
+}
+
+/**
+ * The store on Redis. Each script touches one key, or keys sharing a hash tag, so the layout
+ * works on Redis Cluster. The client is expected to fail fast (no offline queue, a short command
+ * timeout): any connection failure becomes StoreUnavailableError at once.
+ */
+export function createRedisStore(options: RedisStoreOptions): Store {
+  const { redis, prefix, policy } = options;
+  const now = options.clock ?? Date.now;
+  const key = (name: string) => `${prefix}${name}`;
+  const sessionKey = (id: string) => key(`s:${id}`);
+  const indexKey = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid, 'sessions'));
+
+  async function run<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message)) throw error;
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  async function evaluate(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      // After a Redis restart or failover the script cache is empty: send the source once.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return redis.eval(script.lua, keys.length, ...keys, ...args);
+      }
+      throw error;
+    }
+  }
+
+  const store: Store = {
+    kind: 'redis',
+
+    createSession: (id, user) =>
+      run(async () => {
+        const createdAt = now();
+        const ttl = Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs;
+        // Both writes leave together (auto-pipelining): one round trip, two slots.
+        const [, evictedReply] = await Promise.all([
+          redis.set(sessionKey(id), encodeSession(user, createdAt), 'PX', ttl),
+          evaluate(
+            INDEX,
+            [indexKey(user)],
+            [id, createdAt, createdAt - policy.maxAgeMs, policy.maxPerUser, policy.maxAgeMs + policy.expiredGraceMs],
+          ),
+        ]);
+        const evicted = stringArray(evictedReply);
+        await Promise.all(evicted.map((old) => redis.del(sessionKey(old))));
+        return { evicted: evicted.length };
+      }),
+
+    touchSession: (id) =>
+      run(async (): Promise<SessionLookup | null> => {
+        const reply = await evaluate(
+          TOUCH,
+          [sessionKey(id)],
+          [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs],
+        );
+        if (!Array.isArray(reply)) return null;
+        const [live, value, expiresAt] = reply;
+        if (live === 0) return { state: 'expired' };
+        const record = typeof value === 'string' ? decodeSession(value) : null;
+        if (!record || typeof expiresAt !== 'number') return null;
+        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt };
+      }),
+
+    deleteSession: (id) =>
+      run(async (): Promise<SessionUser | null> => {
+        const value = await redis.getdel(sessionKey(id));
+        const record = value === null ? null : decodeSession(value);
+        if (!record) return null;
+        await redis.zrem(indexKey(record.user), id);
+        return record.user;
+      }),
+
+    deleteUserSessions: (appid, openid) =>
+      run(async () => {
+        const ids = stringArray(await evaluate(TAKE_INDEX, [indexKey({ appid, openid })], []));
+        const deleted = await Promise.all(ids.map((id) => redis.del(sessionKey(id))));
+        return deleted.reduce((sum, n) => sum + n, 0);
+      }),
+
+    get: (name) => run(() => redis.get(key(name))),
+
+    set: (name, value, ttlMs) =>
+      run(async () => {
+        await redis.set(key(name), value, 'PX', Math.max(1, Math.ceil(ttlMs)));
+      }),
+
+    setIfAbsent: (name, value, ttlMs) =>
+      run(async () => (await redis.set(key(name), value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'),
+
+    deleteIfEquals: (name, value) => run(async () => (await evaluate(DELETE_IF_EQUALS, [key(name)], [value])) === 1),
+
+    delete: (name) =>
+      run(async () => {
+        await redis.del(key(name));
+      }),
+
+    hit: (name, windowMs) =>
+      run(async () => {
+        const reply = await evaluate(HIT, [key(name)], [Math.max(1, Math.ceil(windowMs))]);
+        const [count, ttl] = Array.isArray(reply) ? reply : [];
+        if (typeof count !== 'number' || typeof ttl !== 'number') throw new Error('unexpected reply to the hit script');
+        return { count, resetInMs: ttl };
+      }),
+
+    ping: () =>
+      run(async () => {
+        await redis.ping();
+      }),
+
+    // The Redis connection belongs to the plugin that opened it (plugins/store.ts).
+    close: async () => {},
+  };
+  return store;
+}
+
+function stringArray(reply: unknown): string[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.filter((item): item is string => typeof item === 'string');
+}

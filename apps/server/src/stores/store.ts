@@ -1,0 +1,89 @@
+/**
+ * Where the server keeps everything that outlives a request: sessions, each user's session_key,
+ * code-exchange claims, access tokens and rate-limit counters. Two implementations pass one shared
+ * suite (test/stores/store-suite.ts): Redis for real deployments and memory for development.
+ *
+ * Conventions for every method:
+ * - Times are Unix epoch milliseconds, durations are milliseconds.
+ * - Keys passed in are logical (`c:<hash>`); the store adds its prefix.
+ * - A miss is `null`, never an exception. Only an unreachable or failing backend rejects, and then
+ *   always with `StoreUnavailableError` (503 STORE_UNAVAILABLE), quickly: no call waits for a
+ *   backend that is down.
+ * - Nothing stored is a usable credential: sessions are keyed by a hash of the token, and values
+ *   that must stay secret (session_key, access tokens) arrive already sealed by the caller.
+ */
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+
+  /**
+   * Stores a new session under `id` (a hash of its token), adds it to its user's index, and ends
+   * the user's oldest sessions beyond `policy.maxPerUser`. Returns how many were ended that way.
+   */
+  createSession(id: string, user: SessionUser): Promise<{ evicted: number }>;
+
+  /**
+   * The session check on every authenticated request, in one backend round trip: a live session
+   * is returned and its idle timeout slides to `now + idleMs` (never past its absolute deadline).
+   * `expired`: the session existed but idled out or passed its deadline recently (within
+   * `expiredGraceMs`); `null`: no such session (never existed, logged out, or expired long ago).
+   */
+  touchSession(id: string): Promise<SessionLookup | null>;
+
+  /** Ends one session at once (later touches miss). Returns the session's user, or null if it was gone. */
+  deleteSession(id: string): Promise<SessionUser | null>;
+
+  /** Ends every session of the user at once. Returns how many there were. */
+  deleteUserSessions(appid: string, openid: string): Promise<number>;
+
+  /** A plain value, or null when absent or expired. */
+  get(key: string): Promise<string | null>;
+  /** Sets a value that expires after ttlMs. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Sets the value only when the key is absent; true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes the key only while it still holds `value` (releasing a lock we hold, not a successor's). */
+  deleteIfEquals(key: string, value: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+
+  /**
+   * Counts one hit in a fixed window that starts at the first hit. Returns the count so far
+   * (this hit included) and the milliseconds until the window resets.
+   */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+
+  /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SessionUser {
+  appid: string;
+  openid: string;
+  unionid?: string;
+}
+
+export type SessionLookup =
+  | {
+      state: 'live';
+      user: SessionUser;
+      createdAt: number;
+      /** When the session ends if unused: min(now + idle, createdAt + maxAge). */
+      expiresAt: number;
+    }
+  | { state: 'expired' };
+
+export interface SessionPolicy {
+  idleMs: number;
+  maxAgeMs: number;
+  maxPerUser: number;
+  /** How long an expired session is still recognised (to answer SESSION_EXPIRED rather than UNAUTHENTICATED). */
+  expiredGraceMs: number;
+}
+
+/** A clock, replaceable in tests. */
+export type Clock = () => number;
+
+/** Users index their sessions and keep their session_key under keys sharing one hash tag (one Redis Cluster slot). */
+export function userKey(appid: string, openid: string, suffix: 'sessions' | 'key'): string {
+  return `u:{${appid}:${openid}}:${suffix}`;
+}

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import { buildTestApp, call, login } from './helper.js';
+import { createFakeWeChat, type FakeWeChat } from './support/fake-wechat.js';
+import { useRedisServer } from './support/redis.js';
+
+const APPID = 'wx0000000000000001';
+const redis = useRedisServer();
+
+let app: App | undefined;
+let fake: FakeWeChat;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+let nonce = 0;
+const code = (user: string, tag = '') => `u-${user}-${tag}${++nonce}`;
+
+describe.each([
+  ['memory', () => ({})],
+  ['redis', () => redis.env()],
+])('sessions on the %s store', (_store, storeEnv) => {
+  async function start(env: Record<string, string> = {}) {
+    fake = createFakeWeChat();
+    app = await buildTestApp({ ...storeEnv(), ...env }, { wechat: fake.toolkit });
+    return app;
+  }
+
+  it('logs in, reads the session, decrypts, gets the phone number, logs out', async () => {
+    const server = await start();
+    const loginReply = await call(server, 'login', { body: { code: code('alice') } });
+    expect(loginReply).toMatchObject({
+      status: 200,
+      body: { expiresIn: 7200, user: { openid: 'o-alice', unionid: 'un-alice' } },
+    });
+    if (loginReply.status !== 200) return;
+    const { token } = loginReply.body;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const session = await call(server, 'session', { token });
+    expect(session).toMatchObject({ status: 200, body: { user: { openid: 'o-alice', unionid: 'un-alice' } } });
+    if (session.status === 200) expect(session.body.expiresIn).toBeGreaterThan(7190);
+
+    const secret = fake.encrypt(APPID, 'o-alice', { stepInfoList: [{ step: 42 }] });
+    const rawData = JSON.stringify({ nickName: 'Alice' });
+    const decrypted = await call(server, 'decrypt', {
+      token,
+      body: { ...secret, rawData, signature: fake.sign(APPID, 'o-alice', rawData) },
+    });
+    expect(decrypted).toMatchObject({
+      status: 200,
+      body: { data: { stepInfoList: [{ step: 42 }], watermark: { appid: APPID } } },
+    });
+
+    const phone = await call(server, 'phone', { token, body: { code: 'p-13800000000' } });
+    expect(phone).toEqual(
+      expect.objectContaining({
+        status: 200,
+        body: { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' },
+      }),
+    );
+
+    const logout = await call(server, 'logout', { token });
+    expect(logout.status).toBe(204);
+    expect(await call(server, 'session', { token })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED', action: { kind: 'relogin' } } },
+    });
+  });
+
+  it('logs out every session of the user with logout-all, and nobody else', async () => {
+    const server = await start();
+    const phoneToken = await login(server, code('bob'));
+    const padToken = await login(server, code('bob'));
+    const carolToken = await login(server, code('carol'));
+    expect((await call(server, 'logoutAll', { token: phoneToken })).status).toBe(204);
+    for (const token of [phoneToken, padToken]) expect((await call(server, 'session', { token })).status).toBe(401);
+    expect((await call(server, 'session', { token: carolToken })).status).toBe(200);
+  });
+
+  it('accepts logout with an empty JSON body, as wx.request sends it', async () => {
+    const server = await start();
+    const token = await login(server, code('dave'));
+    const response = await server.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '0' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBe('');
+  });
+
+  it('gives ten concurrent logins with one code one upstream call and ten valid sessions', async () => {
+    const server = await start();
+    const shared = code('erin');
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => call(server, 'login', { body: { code: shared } })),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(Array(10).fill(200));
+    expect(fake.calls.code2Session).toBe(1);
+    const tokens = replies.flatMap((reply) => (reply.status === 200 ? [reply.body.token] : []));
+    expect(new Set(tokens).size).toBe(10);
+    for (const token of tokens) expect((await call(server, 'session', { token })).status).toBe(200);
+  });
+
+  it('answers a retried login with a used code with a new session, without calling WeChat again', async () => {
+    const server = await start();
+    const once = code('frank');
+    const first = await login(server, once);
+    const second = await login(server, once);
+    expect(second).not.toBe(first);
+    expect(fake.calls.code2Session).toBe(1);
+  });
+
+  it('remembers that a code is invalid instead of asking WeChat again', async () => {
+    const server = await start();
+    for (let i = 0; i < 3; i++) {
+      expect(await call(server, 'login', { body: { code: 'e-invalid-code-x1' } })).toMatchObject({
+        status: 401,
+        body: { error: { code: 'INVALID_CODE', action: { kind: 'relogin' } } },
+      });
+    }
+    expect(fake.calls.code2Session).toBe(1);
+  });
+
+  it('ends a session that is not used for SESSION_IDLE_TTL with SESSION_EXPIRED', async () => {
+    const server = await start({ SESSION_IDLE_TTL: '1', SESSION_MAX_AGE: '60' });
+    const token = await login(server, code('gina'));
+    await sleep(1100);
+    expect(await call(server, 'session', { token })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'SESSION_EXPIRED', action: { kind: 'relogin' } } },
+    });
+  });
+
+  it('ends a session at SESSION_MAX_AGE however often it is used', async () => {
+    const server = await start({ SESSION_IDLE_TTL: '1', SESSION_MAX_AGE: '2' });
+    const token = await login(server, code('hank'));
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await call(server, 'session', { token })).status);
+      await sleep(450);
+    }
+    expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
+    expect(statuses.at(-1)).toBe(401);
+  });
+
+  it('evicts the oldest session beyond SESSION_MAX_PER_USER', async () => {
+    const server = await start({ SESSION_MAX_PER_USER: '2' });
+    const tokens = [
+      await login(server, code('ivy')),
+      await login(server, code('ivy')),
+      await login(server, code('ivy')),
+    ];
+    const statuses = await Promise.all(tokens.map(async (token) => (await call(server, 'session', { token })).status));
+    expect(statuses).toEqual([401, 200, 200]);
+  });
+
+  it('tells data encrypted before a session_key rotation apart: SESSION_KEY_ROTATED', async () => {
+    const server = await start();
+    await login(server, code('jo'));
+    const stale = fake.encrypt(APPID, 'o-jo', { shareTicket: 'x' });
+    const token = await login(server, code('jo', 'rot'));
+    expect(await call(server, 'decrypt', { token, body: stale })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'SESSION_KEY_ROTATED', action: { kind: 'relogin-and-refetch' } } },
+    });
+    const fresh = fake.encrypt(APPID, 'o-jo', { shareTicket: 'x' });
+    expect((await call(server, 'decrypt', { token, body: fresh })).status).toBe(200);
+  });
+
+  it.each([
+    [
+      'data that no key of the user opens',
+      () => ({ encryptedData: randomBytes(32).toString('base64'), iv: randomBytes(16).toString('base64') }),
+      'DECRYPT_FAILED',
+    ],
+    ['data made for another app', () => fake.encrypt(APPID, 'o-kim', {}, 'wx00000000000000ff'), 'WATERMARK_MISMATCH'],
+    ['an iv that is not 16 bytes', () => ({ ...fake.encrypt(APPID, 'o-kim', {}), iv: 'AAAA' }), 'INVALID_REQUEST'],
+    [
+      'rawData whose signature does not match',
+      () => ({ ...fake.encrypt(APPID, 'o-kim', {}), rawData: '{}', signature: 'a'.repeat(40) }),
+      'SIGNATURE_MISMATCH',
+    ],
+    [
+      'rawData without its signature',
+      () => ({ ...fake.encrypt(APPID, 'o-kim', {}), rawData: '{}' }),
+      'INVALID_REQUEST',
+    ],
+  ])('refuses to decrypt %s', async (_name, makeBody, errorCode) => {
+    const server = await start();
+    const token = await login(server, code('kim'));
+    const reply = await call(server, 'decrypt', { token, body: makeBody() });
+    expect(reply).toMatchObject({ status: 400, body: { error: { code: errorCode } } });
+  });
+
+  it('redeems a phone code once: a retry gets the same number without a second redemption', async () => {
+    const server = await start();
+    const token = await login(server, code('lee'));
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => call(server, 'phone', { token, body: { code: 'p-13900000000' } })),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200]);
+    expect((await call(server, 'phone', { token, body: { code: 'p-13900000000' } })).status).toBe(200);
+    expect(fake.calls.getPhoneNumber).toBe(1);
+    const other = await login(server, code('max'));
+    expect(await call(server, 'phone', { token: other, body: { code: 'p-13900000000' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'PHONE_CODE_INVALID' } },
+    });
+  });
+
+  it('serves several apps and refuses an unknown appid', async () => {
+    const server = await start({
+      WECHAT_APPS: `${APPID}:0123456789abcdef0123456789abcdef,wx0000000000000002:0123456789abcdef0123456789abcdee`,
+    });
+    const token = await login(server, code('nia'), 'wx0000000000000002');
+    const secret = fake.encrypt('wx0000000000000002', 'o-nia', { a: 1 });
+    expect((await call(server, 'decrypt', { token, body: secret })).status).toBe(200);
+    expect(await call(server, 'login', { body: { code: code('nia'), appid: 'wx00000000000000ff' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'UNKNOWN_APP', field: 'body/appid' } },
+    });
+  });
+});
+
+describe('what Redis holds', () => {
+  it('no raw token, no session_key and no code: only hashes and sealed values', async () => {
+    fake = createFakeWeChat();
+    const env = { ...redis.env(), SESSION_KEY_SECRET: randomBytes(32).toString('base64') };
+    app = await buildTestApp(env, { wechat: fake.toolkit });
+    const theCode = code('olga');
+    const token = await login(app, theCode);
+    await call(app, 'phone', { token, body: { code: 'p-13700000000' } });
+    const client = new Redis(redis.server().url);
+    try {
+      const keys = await client.keys(`${env.REDIS_KEY_PREFIX}*`);
+      const values = await Promise.all(
+        keys.map(async (key) =>
+          (await client.type(key)) === 'string' ? client.get(key) : (await client.zrange(key, '0', '-1')).join(' '),
+        ),
+      );
+      const dump = [...keys, ...values].join('\n');
+      expect(keys.length).toBeGreaterThanOrEqual(4);
+      for (const secret of [token, theCode, fake.sessionKeyOf(APPID, 'o-olga'), '13700000000']) {
+        expect(dump).not.toContain(secret);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});

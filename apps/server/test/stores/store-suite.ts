@@ -1,0 +1,193 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SessionPolicy, Store } from '../../src/stores/store.js';
+
+/** Short enough to test expiry for real (the Redis store's TTLs run on Redis's clock). */
+export const SUITE_POLICY: SessionPolicy = { idleMs: 400, maxAgeMs: 1200, maxPerUser: 3, expiredGraceMs: 400 };
+
+const alice = { appid: 'wx0000000000000001', openid: 'o-alice', unionid: 'u-alice' };
+const bob = { appid: 'wx0000000000000001', openid: 'o-bob' };
+
+let counter = 0;
+const freshId = () => `id-${process.pid}-${++counter}-${Math.random().toString(36).slice(2)}`;
+
+/**
+ * The semantics every Store promises (src/stores/store.ts), run against each implementation.
+ * `makeStore` gets a fresh namespace per test so tests never see each other's keys.
+ */
+export function describeStore(name: string, makeStore: (policy: SessionPolicy) => Promise<Store>) {
+  describe(`${name} store`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore(SUITE_POLICY);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('sessions', () => {
+      it('finds a new session live, with its user and an idle deadline', async () => {
+        const id = freshId();
+        const before = Date.now();
+        await store.createSession(id, alice);
+        const found = await store.touchSession(id);
+        expect(found).toMatchObject({ state: 'live', user: alice });
+        if (found?.state !== 'live') return;
+        expect(found.createdAt).toBeGreaterThanOrEqual(before);
+        expect(found.expiresAt).toBeGreaterThanOrEqual(before + SUITE_POLICY.idleMs);
+        expect(found.expiresAt).toBeLessThanOrEqual(Date.now() + SUITE_POLICY.idleMs);
+      });
+
+      it('keeps a user without unionid without one', async () => {
+        const id = freshId();
+        await store.createSession(id, bob);
+        const found = await store.touchSession(id);
+        expect(found?.state === 'live' && found.user).toStrictEqual(bob);
+      });
+
+      it('misses an unknown session with null', async () => {
+        expect(await store.touchSession(freshId())).toBeNull();
+      });
+
+      it('reports an idle session as expired, then forgets it after the grace period', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        await sleep(SUITE_POLICY.idleMs + 80);
+        expect(await store.touchSession(id)).toEqual({ state: 'expired' });
+        await sleep(SUITE_POLICY.expiredGraceMs + 80);
+        expect(await store.touchSession(id)).toBeNull();
+      });
+
+      it('slides the idle timeout on every touch', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        for (let i = 0; i < 4; i++) {
+          await sleep(SUITE_POLICY.idleMs / 2);
+          expect((await store.touchSession(id))?.state).toBe('live');
+        }
+      });
+
+      it('ends a session at its absolute deadline however often it is used', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        const deadline = Date.now() + SUITE_POLICY.maxAgeMs;
+        let last: string | undefined;
+        while (Date.now() < deadline + 150) {
+          const found = await store.touchSession(id);
+          if (found?.state === 'live') expect(found.expiresAt).toBeLessThanOrEqual(deadline + 20);
+          last = found?.state;
+          await sleep(SUITE_POLICY.idleMs / 3);
+        }
+        expect(last).toBe('expired');
+      });
+
+      it('ends one session at once and returns its user', async () => {
+        const [a, b] = [freshId(), freshId()];
+        await store.createSession(a, alice);
+        await store.createSession(b, alice);
+        expect(await store.deleteSession(a)).toStrictEqual(alice);
+        expect(await store.touchSession(a)).toBeNull();
+        expect((await store.touchSession(b))?.state).toBe('live');
+        expect(await store.deleteSession(a)).toBeNull();
+      });
+
+      it("ends every session of a user and nobody else's", async () => {
+        const ids = [freshId(), freshId()];
+        for (const id of ids) await store.createSession(id, alice);
+        const other = freshId();
+        await store.createSession(other, bob);
+        expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(2);
+        for (const id of ids) expect(await store.touchSession(id)).toBeNull();
+        expect((await store.touchSession(other))?.state).toBe('live');
+        expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(0);
+      });
+
+      it('does not count a logged-out session in logout-all', async () => {
+        const [a, b] = [freshId(), freshId()];
+        await store.createSession(a, alice);
+        await store.createSession(b, alice);
+        await store.deleteSession(a);
+        expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(1);
+      });
+
+      it('evicts the oldest sessions beyond the per-user cap', async () => {
+        const ids = Array.from({ length: SUITE_POLICY.maxPerUser + 2 }, freshId);
+        const evicted: number[] = [];
+        for (const id of ids) evicted.push((await store.createSession(id, alice)).evicted);
+        expect(evicted).toEqual([0, 0, 0, 1, 1]);
+        const states = await Promise.all(ids.map(async (id) => (await store.touchSession(id))?.state ?? null));
+        expect(states).toEqual([null, null, 'live', 'live', 'live']);
+      });
+
+      it('keeps users of different apps apart', async () => {
+        const [a, b] = [freshId(), freshId()];
+        await store.createSession(a, alice);
+        await store.createSession(b, { ...alice, appid: 'wx0000000000000002' });
+        expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(1);
+        expect((await store.touchSession(b))?.state).toBe('live');
+      });
+    });
+
+    describe('values', () => {
+      it('gets what was set, null for a miss', async () => {
+        await store.set('k', 'v', 10_000);
+        expect(await store.get('k')).toBe('v');
+        expect(await store.get('missing')).toBeNull();
+      });
+
+      it('forgets a value after its TTL', async () => {
+        await store.set('k', 'v', 100);
+        await sleep(160);
+        expect(await store.get('k')).toBeNull();
+      });
+
+      it('sets if absent only once', async () => {
+        expect(await store.setIfAbsent('k', 'first', 10_000)).toBe(true);
+        expect(await store.setIfAbsent('k', 'second', 10_000)).toBe(false);
+        expect(await store.get('k')).toBe('first');
+      });
+
+      it('sets if absent again once the first has expired', async () => {
+        expect(await store.setIfAbsent('k', 'first', 80)).toBe(true);
+        await sleep(140);
+        expect(await store.setIfAbsent('k', 'second', 10_000)).toBe(true);
+      });
+
+      it('deletes only while the value is still ours', async () => {
+        await store.set('lock', 'mine', 10_000);
+        expect(await store.deleteIfEquals('lock', 'theirs')).toBe(false);
+        expect(await store.get('lock')).toBe('mine');
+        expect(await store.deleteIfEquals('lock', 'mine')).toBe(true);
+        expect(await store.get('lock')).toBeNull();
+      });
+
+      it('deletes', async () => {
+        await store.set('k', 'v', 10_000);
+        await store.delete('k');
+        await store.delete('k');
+        expect(await store.get('k')).toBeNull();
+      });
+    });
+
+    describe('hits', () => {
+      it('counts hits in a window that starts at the first hit', async () => {
+        expect(await store.hit('ip', 300)).toMatchObject({ count: 1 });
+        const second = await store.hit('ip', 300);
+        expect(second.count).toBe(2);
+        expect(second.resetInMs).toBeGreaterThan(0);
+        expect(second.resetInMs).toBeLessThanOrEqual(300);
+      });
+
+      it('starts again after the window', async () => {
+        await store.hit('ip', 100);
+        await store.hit('ip', 100);
+        await sleep(160);
+        expect((await store.hit('ip', 100)).count).toBe(1);
+      });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
