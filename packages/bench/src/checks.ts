@@ -51,8 +51,14 @@ export async function checkLogin(url: string, simulatorUrl: string): Promise<voi
   const login = await requestJson(`${url}/auth/login`, { body: { code, appid: TEST_APP.appid } });
   expectStatus('login: fresh code', login, 200);
   if (stringAt(login.body, 'token') === undefined) throw new Error(`login: no token in ${JSON.stringify(login.body)}`);
-  const replay = await requestJson(`${url}/auth/login`, { body: { code, appid: TEST_APP.appid } });
-  if (replay.status === 200) throw new Error('login: a used code logged in a second time');
+  // A retried code is answered from its claim (same user, no second WeChat call): by design.
+  const retry = await requestJson(`${url}/auth/login`, { body: { code, appid: TEST_APP.appid } });
+  if (retry.status === 200 && stringAt(retry.body, 'user', 'openid') !== stringAt(login.body, 'user', 'openid')) {
+    throw new Error('login: a retried code logged in a different user');
+  }
+  const [forged = ''] = strangerTokens(1);
+  const invalid = await requestJson(`${url}/auth/login`, { body: { code: forged, appid: TEST_APP.appid } });
+  if (invalid.status === 200) throw new Error('login: a code WeChat never issued logged in');
 }
 
 export async function checkSimulator(simulatorUrl: string): Promise<void> {
