@@ -1,5 +1,7 @@
+import { Redis } from 'ioredis';
 import { expressSessions, serverSessions, strangerTokens } from './accounts.js';
 import { checkBare, checkExpress, checkLogin, checkServer, checkSimulator } from './checks.js';
+import { type CpuCost, cpuCost, readCpu } from './cpu.js';
 import { describeEnvironment } from './environment.js';
 import { fmtInt, fmtMs } from './format.js';
 import { type Measurement, runLoad } from './load.js';
@@ -18,9 +20,10 @@ export type Log = (line: string) => void;
 /** Sockets for the paced runs: enough that only a server falling behind queues requests. */
 const PACED_SOCKETS = 256;
 
-function describeRun(m: Measurement): string {
+function describeRun(m: Measurement, cpu: CpuCost): string {
   const verdict = m.problems.length === 0 ? 'ok' : `VOID: ${m.problems.join('; ')}`;
-  return `${fmtInt(m.rps).padStart(7)} req/s  p50 ${fmtMs(m.p50).padStart(6)} ms  p99 ${fmtMs(m.p99).padStart(6)} ms  ${verdict}`;
+  const timing = `${fmtInt(m.rps).padStart(7)} req/s  p50 ${fmtMs(m.p50).padStart(6)} ms  p99 ${fmtMs(m.p99).padStart(6)} ms`;
+  return `${timing}  ${fmtInt(cpu.serverMicrosPerRequest).padStart(4)} µs CPU/req  ${verdict}`;
 }
 
 /** The issue's variants 1–7 over whatever of the stack is there, each checked before it is timed. */
@@ -30,11 +33,11 @@ async function throughputVariants(stack: Stack, options: BenchOptions, wanted: (
   const strangers = strangerTokens(options.sessions);
   if (wanted('node-http')) {
     await checkBare('node:http', stack.nodeHttp.url);
-    variants.push(sessionCheck('node-http', '1 bare node:http', stack.nodeHttp.url, strangers));
+    variants.push(sessionCheck('node-http', '1 bare node:http', stack.nodeHttp, strangers));
   }
   if (wanted('fastify')) {
     await checkBare('fastify', stack.fastify.url);
-    variants.push(sessionCheck('fastify', '2 bare Fastify (response schema)', stack.fastify.url, strangers));
+    variants.push(sessionCheck('fastify', '2 bare Fastify (response schema)', stack.fastify, strangers));
   }
   const { simulator, serverRedis, serverMemory } = stack;
   if (simulator && serverRedis && serverMemory) {
@@ -42,50 +45,62 @@ async function throughputVariants(stack: Stack, options: BenchOptions, wanted: (
       log(`creating ${fmtInt(options.sessions)} sessions on the server (Redis store) by logging in…`);
       const tokens = await serverSessions(serverRedis.url, simulator.url, options.sessions);
       await checkServer('server (Redis)', serverRedis.url, simulator.url, tokens[0] ?? '');
-      variants.push(sessionCheck('session-redis', '3 GET /auth/session, Redis store', serverRedis.url, tokens));
+      variants.push(sessionCheck('session-redis', '3 GET /auth/session, Redis store', serverRedis, tokens));
     }
     if (wanted('session-memory')) {
       log(`creating ${fmtInt(options.sessions)} sessions on the server (memory store) by logging in…`);
       const tokens = await serverSessions(serverMemory.url, simulator.url, options.sessions);
       await checkServer('server (memory)', serverMemory.url, simulator.url, tokens[0] ?? '');
-      variants.push(sessionCheck('session-memory', '4 GET /auth/session, memory store', serverMemory.url, tokens));
+      variants.push(sessionCheck('session-memory', '4 GET /auth/session, memory store', serverMemory, tokens));
     }
   }
   if (wanted('express')) {
     log(`creating ${fmtInt(options.sessions)} Express sessions by logging in…`);
     const cookies = await expressSessions(stack.express.url, options.sessions);
     await checkExpress(stack.express.url, cookies[0] ?? '');
-    variants.push(expressCheck(stack.express.url, cookies));
+    variants.push(expressCheck(stack.express, cookies));
   }
   if (simulator && serverRedis) {
     if (wanted('login')) {
       await checkLogin(serverRedis.url, simulator.url);
-      variants.push(loginVariant(serverRedis.url, simulator.url, options.connections));
+      variants.push(loginVariant(serverRedis, simulator.url, options.connections));
     }
     if (wanted('invalid-token')) {
       const title = '7 invalid token (control, all 401)';
-      variants.push(sessionCheck('invalid-token', title, serverRedis.url, strangers, 401));
+      variants.push(sessionCheck('invalid-token', title, serverRedis, strangers, 401));
     }
   }
   return variants;
 }
 
-async function runRounds(
-  variants: readonly Variant[],
-  options: BenchOptions,
-  log: Log,
-  run: (variant: Variant, seconds: number) => Promise<Measurement>,
-): Promise<RunRecord[]> {
+interface RoundsSetup {
+  options: BenchOptions;
+  log: Log;
+  /** Redis of the throughput variants, for its CPU time. */
+  redis: Redis;
+  /** The requests per second of a paced run; unset = as fast as the server answers. */
+  rate?: number;
+}
+
+/** Warm-up, then the measured rounds, variants interleaved; each run with its server's CPU cost. */
+async function runRounds(variants: readonly Variant[], setup: RoundsSetup): Promise<RunRecord[]> {
+  const { options, log, redis, rate } = setup;
   const records: RunRecord[] = [];
   const width = Math.max(...variants.map((v) => v.title.length));
   for (let round = 0; round <= options.rounds; round++) {
     const seconds = round === 0 ? options.warmup : options.duration;
     log(round === 0 ? `warm-up (${seconds} s each, discarded)` : `round ${round}/${options.rounds}`);
     for (const variant of variants) {
-      const measurement = await run(variant, seconds);
+      await variant.prepare?.(rate === undefined ? { seconds } : { seconds, rate });
+      const before = await readCpu(variant.pid, redis);
+      const measurement =
+        rate === undefined
+          ? await runLoad(variant.plan, { url: variant.url, connections: options.connections, duration: seconds })
+          : await runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS });
+      const cpu = cpuCost(before, await readCpu(variant.pid, redis), measurement.responses);
       variant.observe?.(measurement);
-      records.push({ variant: variant.id, title: variant.title, round, measurement });
-      log(`  ${variant.title.padEnd(width)}  ${describeRun(measurement)}`);
+      records.push({ variant: variant.id, title: variant.title, round, measurement, cpu });
+      log(`  ${variant.title.padEnd(width)}  ${describeRun(measurement, cpu)}`);
     }
   }
   return records;
@@ -118,12 +133,13 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
   const wanted = (part: Part) => options.only === undefined || options.only.includes(part);
   log(`starting Redis, the simulator and the servers…`);
   const stack = await startStack(profileDir);
+  const redis = new Redis(stack.redis.url);
   const records: RunRecord[] = [];
   const memory: MemoryResult[] = [];
   const missing = [...stack.missing];
   try {
     const variants = await throughputVariants(stack, options, wanted, log);
-    records.push(...(await runRounds(variants, options, log, (v, seconds) => runVariant(v, seconds, options))));
+    records.push(...(await runRounds(variants, { options, log, redis })));
 
     const logins = records.filter((r) => r.variant === 'login' && isValid(r)).map((r) => r.measurement.rps);
     const { simulator, serverRedis } = stack;
@@ -131,12 +147,8 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
       await checkSimulator(simulator.url);
       const rate = median(logins) / 2;
       log(`login and the simulator at half the login throughput (${fmtInt(rate)} req/s, steady arrivals)`);
-      const pair = pacedPair(serverRedis.url, simulator.url, options.connections, rate);
-      const paced = async (variant: Variant, seconds: number) => {
-        await variant.prepare?.({ seconds, rate });
-        return runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS });
-      };
-      records.push(...(await runRounds(pair, options, log, paced)));
+      const pair = pacedPair(serverRedis, simulator, options.connections, rate);
+      records.push(...(await runRounds(pair, { options, log, redis, rate })));
     } else if (simulator && serverRedis && wanted('login')) {
       missing.push('login p99 at half load: no valid login throughput run to take half of');
     }
@@ -150,6 +162,7 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
       }
     }
   } finally {
+    redis.disconnect();
     await stack.stop();
   }
 
@@ -164,9 +177,4 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
     runs: records,
     seconds: (Date.now() - started) / 1000,
   };
-}
-
-async function runVariant(variant: Variant, seconds: number, options: BenchOptions): Promise<Measurement> {
-  await variant.prepare?.({ seconds });
-  return runLoad(variant.plan, { url: variant.url, connections: options.connections, duration: seconds });
 }

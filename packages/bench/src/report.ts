@@ -24,11 +24,22 @@ export function variantRows(variants: readonly VariantSummary[]): string[][] {
     fmtInt(v.rps),
     fmtMs(v.p50),
     fmtMs(v.p99),
+    fmtInt(v.serverMicros),
+    fmtInt(v.redisMicros),
     `${v.validRounds}/${v.rounds}`,
     v.voidRuns.length === 0 ? '' : `void: ${v.voidRuns.map((r) => `r${r.round} ${r.problems.join('; ')}`).join(' | ')}`,
   ]);
 }
-export const VARIANT_HEADER = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'valid', 'notes'];
+export const VARIANT_HEADER = [
+  'variant',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'server CPU µs/req',
+  'Redis CPU µs/req',
+  'valid',
+  'notes',
+];
 
 function figureValue(figure: Figure): string {
   if (figure.unit === '×') return fmtRatio(figure.value);

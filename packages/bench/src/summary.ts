@@ -1,3 +1,4 @@
+import type { CpuCost } from './cpu.js';
 import type { Measurement } from './load.js';
 import type { MemoryResult } from './memory.js';
 import { median } from './stats.js';
@@ -9,6 +10,7 @@ export interface RunRecord {
   /** 0 = the discarded warm-up. */
   round: number;
   measurement: Measurement;
+  cpu: CpuCost;
 }
 
 export interface VariantSummary {
@@ -20,6 +22,9 @@ export interface VariantSummary {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU µs per request of the server under test and of Redis (medians of the valid rounds). */
+  serverMicros: number;
+  redisMicros: number;
   voidRuns: { round: number; problems: string[] }[];
 }
 
@@ -46,7 +51,8 @@ export function summarize(records: readonly RunRecord[], order: readonly Variant
     const runs = records.filter((record) => record.variant === id && record.round > 0);
     const first = runs[0];
     if (!first) return [];
-    const valid = runs.filter(isValid).map((record) => record.measurement);
+    const validRuns = runs.filter(isValid);
+    const valid = validRuns.map((record) => record.measurement);
     return [
       {
         id,
@@ -56,6 +62,8 @@ export function summarize(records: readonly RunRecord[], order: readonly Variant
         rps: median(valid.map((m) => m.rps)),
         p50: median(valid.map((m) => m.p50)),
         p99: median(valid.map((m) => m.p99)),
+        serverMicros: median(validRuns.map((r) => r.cpu.serverMicrosPerRequest)),
+        redisMicros: median(validRuns.map((r) => r.cpu.redisMicrosPerRequest)),
         voidRuns: runs
           .filter((record) => !isValid(record))
           .map((r) => ({ round: r.round, problems: r.measurement.problems })),

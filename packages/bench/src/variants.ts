@@ -19,10 +19,17 @@ export interface RunShape {
   rate?: number;
 }
 
+/** A server under load: where to send requests, and which process to charge their CPU to. */
+export interface Target {
+  url: string;
+  pid: number;
+}
+
 export interface Variant {
   id: VariantId;
   title: string;
   url: string;
+  pid: number;
   plan: RequestPlan;
   /** Runs before each run, e.g. to mint that run's one-time codes; rate is set for paced runs. */
   prepare?: (run: RunShape) => Promise<void>;
@@ -41,7 +48,7 @@ export function rotate<T>(values: readonly T[]): () => T {
   };
 }
 
-export function sessionCheck(id: VariantId, title: string, url: string, tokens: readonly string[], expect = 200) {
+export function sessionCheck(id: VariantId, title: string, target: Target, tokens: readonly string[], expect = 200) {
   const token = rotate(tokens);
   const plan: RequestPlan = {
     method: 'GET',
@@ -49,10 +56,10 @@ export function sessionCheck(id: VariantId, title: string, url: string, tokens: 
     expectStatus: expect,
     next: () => ({ headers: { authorization: `Bearer ${token()}` } }),
   };
-  return { id, title, url, plan } satisfies Variant;
+  return { id, title, ...target, plan } satisfies Variant;
 }
 
-export function expressCheck(url: string, cookies: readonly string[]): Variant {
+export function expressCheck(target: Target, cookies: readonly string[]): Variant {
   const cookie = rotate(cookies);
   const plan: RequestPlan = {
     method: 'GET',
@@ -60,7 +67,7 @@ export function expressCheck(url: string, cookies: readonly string[]): Variant {
     expectStatus: 200,
     next: () => ({ headers: { cookie: cookie() } }),
   };
-  return { id: 'express', title: '5 Express + express-session + connect-redis', url, plan };
+  return { id: 'express', title: '5 Express + express-session + connect-redis', ...target, plan };
 }
 
 /**
@@ -94,7 +101,7 @@ class CodeSupply {
   }
 }
 
-export function loginVariant(serverUrl: string, simUrl: string, connections: number): Variant {
+export function loginVariant(server: Target, simUrl: string, connections: number): Variant {
   const supply = new CodeSupply(simUrl, connections);
   const plan: RequestPlan = {
     method: 'POST',
@@ -112,7 +119,7 @@ export function loginVariant(serverUrl: string, simUrl: string, connections: num
   return {
     id: 'login',
     title: '6 POST /auth/login (simulator upstream)',
-    url: serverUrl,
+    ...server,
     plan,
     prepare: (run) => supply.refill(run),
     observe: (measurement) => supply.observe(measurement),
@@ -123,8 +130,9 @@ export function loginVariant(serverUrl: string, simUrl: string, connections: num
  * Login and the simulator's own jscode2session at one fixed rate (half the login throughput):
  * the difference of their p99s is what the server adds on top of WeChat.
  */
-export function pacedPair(serverUrl: string, simUrl: string, connections: number, rate: number): [Variant, Variant] {
-  const login = loginVariant(serverUrl, simUrl, connections);
+export function pacedPair(server: Target, simulator: Target, connections: number, rate: number): [Variant, Variant] {
+  const simUrl = simulator.url;
+  const login = loginVariant(server, simUrl, connections);
   const supply = new CodeSupply(simUrl, connections);
   const upstream: RequestPlan = {
     method: 'GET',
@@ -147,7 +155,7 @@ export function pacedPair(serverUrl: string, simUrl: string, connections: number
     {
       id: 'simulator-paced',
       title: `6 simulator jscode2session at ${Math.round(rate)} req/s`,
-      url: simUrl,
+      ...simulator,
       plan: upstream,
       prepare: (run) => supply.refill(run),
       observe: (measurement) => supply.observe(measurement),
