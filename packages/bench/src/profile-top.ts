@@ -28,6 +28,15 @@ function isProfile(value: unknown): value is Profile {
   );
 }
 
+/** The package a frame belongs to: a node_modules name, `node:` for Node's own, `app` for the rest. */
+function packageOf(node: ProfileNode): string {
+  const { url, functionName } = node.callFrame;
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.startsWith('node:')) return 'node:';
+  const match = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
+  return match?.[1] ?? url.replace(/^.*\/(apps|packages)\/([^/]+)\/.*$/, '$1/$2');
+}
+
 function frameName(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const where = url ? `${url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')}:${lineNumber + 1}` : '';
@@ -44,6 +53,7 @@ if (!isProfile(profile)) throw new Error(`${file} is not a V8 CPU profile`);
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const selfMicros = new Map<string, number>();
+const packageMicros = new Map<string, number>();
 let total = 0;
 profile.samples.forEach((id, index) => {
   const node = byId.get(id);
@@ -52,12 +62,17 @@ profile.samples.forEach((id, index) => {
   total += micros;
   const name = frameName(node);
   selfMicros.set(name, (selfMicros.get(name) ?? 0) + micros);
+  const owner = packageOf(node);
+  packageMicros.set(owner, (packageMicros.get(owner) ?? 0) + micros);
 });
 const busy = total - (selfMicros.get('(idle)') ?? 0);
-const rows = [...selfMicros.entries()]
-  .filter(([name]) => name !== '(idle)')
-  .sort((a, b) => b[1] - a[1])
-  .slice(0, Number(countArg ?? 25))
-  .map(([name, micros]) => [name, fmtMs(micros / 1000), `${((micros / busy) * 100).toFixed(1)}%`]);
+const top = (entries: Map<string, number>, count: number) =>
+  [...entries.entries()]
+    .filter(([name]) => name !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, micros]) => [name, fmtMs(micros / 1000), `${((micros / busy) * 100).toFixed(1)}%`]);
 console.log(`${file}: ${fmtMs(busy / 1000)} ms busy of ${fmtMs(total / 1000)} ms`);
-console.log(textTable(['function (self time)', 'ms', 'of busy'], rows));
+console.log(textTable(['package (self time)', 'ms', 'of busy'], top(packageMicros, 15)));
+console.log('');
+console.log(textTable(['function (self time)', 'ms', 'of busy'], top(selfMicros, Number(countArg ?? 25))));
