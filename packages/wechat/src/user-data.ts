@@ -8,7 +8,7 @@ import { DecryptError } from './errors.js';
 export const UserDataSchema = Type.Object({ watermark: WatermarkSchema });
 export type UserData = Static<typeof UserDataSchema> & Record<string, unknown>;
 
-export interface EncryptedUserData {
+export interface DecryptUserDataInput {
   /** Our appid: the watermark must name it. */
   appid: string;
   /** The user's session_key, as code2Session returned it. */
@@ -38,7 +38,7 @@ const rotated = () =>
  * Decrypts `encryptedData` from a WeChat client API (AES-128-CBC, PKCS#7, key and iv base64) and
  * checks that its watermark names our appid. Errors never contain the key or the data.
  */
-export function decryptUserData(input: EncryptedUserData): UserData {
+export function decryptUserData(input: DecryptUserDataInput): UserData {
   const key = strictBase64(input.sessionKey);
   if (key === undefined || key.length !== 16)
     throw new DecryptError('bad-key', 'session_key is not base64 of 16 bytes');

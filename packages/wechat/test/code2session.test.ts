@@ -182,11 +182,11 @@ describe('code2Session: transport failures', () => {
 
   it('cuts a hung call at the timeout and succeeds with the quick retry', async () => {
     upstream = await startUpstream();
-    await upstream.control.fault({ endpoint: jscode2session, fault: { kind: 'hang', ms: 1000 } });
+    await upstream.control.fault({ endpoint: jscode2session, fault: { kind: 'hang', ms: 5000 } });
     const client = upstream.client({ timeoutMs: 200, retry: { attempts: 3, budgetMs: 2000 } });
     const started = performance.now();
     await expect(client.code2Session(await upstream.login('alice'))).resolves.toHaveProperty('openid');
-    expect(performance.now() - started).toBeLessThan(900);
+    expect(performance.now() - started).toBeLessThan(2500);
     expect(await exchangeCalls()).toBe(2);
   });
 
