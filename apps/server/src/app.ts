@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createWeChatClient, decryptUserData, verifyRawDataSignature } from '@wxauth/wechat';
 import Fastify from 'fastify';
 import type { Config } from './config.js';
 import { type LogStream, loggerOptions } from './logging.js';
 import auth from './plugins/auth.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler } from './plugins/error-handler.js';
 import rateLimit from './plugins/rate-limit.js';
 import store from './plugins/store.js';
 import wechat, { type WeChatToolkit } from './plugins/wechat.js';
@@ -29,6 +30,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     bodyLimit: 128 * 1024,
     // A hung client cannot hold a connection (and a graceful shutdown) forever.
     requestTimeout: 30_000,
+    clientErrorHandler,
     ajv: {
       // Reject rather than quietly fix bad input: `{ "code": 123 }` is a 400, not "123".
       customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false },
@@ -42,6 +44,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     void reply.header('x-request-id', request.id);
   });
 
+  // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
   // wx.request may send `content-type: application/json` with an empty body on a POST without data
   // (logout), which Fastify would refuse: read that as no body; routes that need one still answer 400.
   app.addHook('onRequest', async (request) => {
@@ -53,7 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(errorHandler);
   await app.register(cors, { config });
   await app.register(store, { config });
-  await app.register(wechat, { config, toolkit: options.wechat ?? (await defaultToolkit()) });
+  await app.register(wechat, { config, toolkit: options.wechat ?? wechatToolkit });
   await app.register(auth);
   await app.register(rateLimit);
   await app.register(docs);
@@ -67,8 +72,6 @@ function trustProxy(value: Config['trustProxy']) {
   return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
 }
 
-async function defaultToolkit(): Promise<WeChatToolkit> {
-  throw new Error('@wxauth/wechat does not provide createWeChatClient yet: pass options.wechat');
-}
+const wechatToolkit: WeChatToolkit = { createClient: createWeChatClient, decryptUserData, verifyRawDataSignature };
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

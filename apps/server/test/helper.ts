@@ -12,8 +12,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export interface TestAppOptions {
-  /** The WeChat side; a fresh fake by default. */
-  wechat?: WeChatToolkit;
+  /** The WeChat side: a fresh fake by default; 'real' is @wxauth/wechat (over HTTP to WECHAT_API_BASE). */
+  wechat?: WeChatToolkit | 'real';
 }
 
 /**
@@ -23,9 +23,10 @@ export interface TestAppOptions {
 export async function buildTestApp(overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<App> {
   const config = testConfig(overrides);
   for (const wechatApp of config.wechat.apps) leakWatch.secret('an app secret', wechatApp.secret);
+  const wechat = options.wechat ?? createFakeWeChat().toolkit;
   const app = await buildApp(config, {
     logStream: leakWatch.logStream,
-    wechat: options.wechat ?? createFakeWeChat().toolkit,
+    ...(wechat === 'real' ? {} : { wechat }),
   });
   app.addHook('onSend', async (request, reply, payload) => {
     const [, bearer] = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '') ?? [];

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
@@ -59,3 +61,22 @@ async function errorHandler(app: FastifyInstance) {
 }
 
 export default fp(errorHandler, { name: 'error-handler' });
+
+/**
+ * Requests Node cannot even parse (a bare CR in a header, an oversized header block...) never reach
+ * Fastify's handlers: answer them with the same envelope, and never log the raw bytes (they hold
+ * the Authorization header).
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify(
+    new AppError(status, 'INVALID_REQUEST', 'The request is not valid HTTP.', fixRequest).toBody(),
+  );
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}

@@ -29,9 +29,6 @@ export interface WeChatApps {
   client(appid?: string): WeChatClient;
 }
 
-/** Attempts per WeChat call: the first and at most one quick retry (-1, network errors, 5xx). */
-const ATTEMPTS = 2;
-
 export function createWeChatApps(clients: readonly [WeChatClient, ...WeChatClient[]]): WeChatApps {
   const [first] = clients;
   const byAppid = new Map(clients.map((client) => [client.appid, client]));
@@ -61,8 +58,8 @@ async function wechatPlugin(app: FastifyInstance, options: { config: Config; too
       appid,
       secret,
       baseUrl: config.wechat.apiBase,
+      // Retries are the client's: one quick retry for calls that spend a code, a few for the rest.
       timeoutMs: config.wechat.timeoutMs,
-      retry: { attempts: ATTEMPTS, budgetMs: config.wechat.timeoutMs * ATTEMPTS },
       tokenCache,
       production: config.production,
       productionAppids: config.wechat.productionAppids,
@@ -72,8 +69,9 @@ async function wechatPlugin(app: FastifyInstance, options: { config: Config; too
     await Promise.all(clients.map((client) => client.close()));
   });
 
-  // A claim stays pending no longer than the WeChat call can take.
-  const pendingMs = config.wechat.timeoutMs * ATTEMPTS + 2000;
+  // A claim stays pending no longer than the WeChat calls behind it can take (a phone number may
+  // first need an access token, with its own retries), so a crashed holder frees it soon.
+  const pendingMs = config.wechat.timeoutMs * 3 + 10_000;
   const claims = createClaims(app.store);
   app.decorate('wechat', createWeChatApps(clients));
   app.decorate('codeExchange', createCodeExchange({ claims, sessions: app.sessions, pendingMs }));
