@@ -77,12 +77,12 @@ function paired(
   records: readonly RunRecord[],
   a: VariantId,
   b: VariantId,
-  combine: (a: Measurement, b: Measurement) => number,
+  combine: (a: RunRecord, b: RunRecord) => number,
 ): { value: number; rounds: number } {
   const values: number[] = [];
   for (const record of records.filter((r) => r.variant === a && isValid(r))) {
     const other = records.find((r) => r.variant === b && r.round === record.round && isValid(r));
-    if (other) values.push(combine(record.measurement, other.measurement));
+    if (other) values.push(combine(record, other));
   }
   return { value: median(values), rounds: values.length };
 }
@@ -96,7 +96,7 @@ const goal = (op: Goal['op'], target: number, value: number): Goal => ({
 export function figures(records: readonly RunRecord[], memory: readonly MemoryResult[]): Figure[] {
   const out: Figure[] = [];
   const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
-    const { value, rounds } = paired(records, a, b, (x, y) => x.rps / y.rps);
+    const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps);
     if (rounds === 0) return;
     out.push({
       name,
@@ -107,8 +107,18 @@ export function figures(records: readonly RunRecord[], memory: readonly MemoryRe
       ...(note ? { note } : {}),
     });
   };
+  // The same comparison as capacity: how many requests of b one request of a costs, counting the
+  // server's and Redis's CPU. Neighbours on the machine move it far less than req/s.
+  const cpuRatio = (name: string, a: VariantId, b: VariantId) => {
+    const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
+    const { value, rounds } = paired(records, a, b, (x, y) => cost(y) / cost(x));
+    if (rounds === 0 || !Number.isFinite(value)) return;
+    out.push({ name, value, unit: '×', basis: `${rounds} paired rounds`, note: 'server + Redis CPU per request' });
+  };
   ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
   ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);
+  cpuRatio('session check (Redis) ÷ bare Fastify, by CPU per request', 'session-redis', 'fastify');
+  cpuRatio('session check (Redis) ÷ Express stack, by CPU per request', 'session-redis', 'express');
   ratio('bare Fastify ÷ bare node:http', 'fastify', 'node-http', undefined, 'sanity check; orientation rig: 0.90');
   ratio('session check (memory) ÷ bare Fastify', 'session-memory', 'fastify');
   ratio('invalid-token control ÷ session check (Redis)', 'invalid-token', 'session-redis');
@@ -117,7 +127,7 @@ export function figures(records: readonly RunRecord[], memory: readonly MemoryRe
   if (login.length > 0) {
     out.push({ name: 'login throughput', value: median(login), unit: 'req/s', basis: `${login.length} rounds` });
   }
-  const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.p99 - y.p99);
+  const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.measurement.p99 - y.measurement.p99);
   if (added.rounds > 0) {
     out.push({
       name: 'login p99 − simulator p99, at half load',
