@@ -18,7 +18,7 @@ import { expressCheck, loginVariant, pacedPair, sessionCheck, type Variant } fro
 export type Log = (line: string) => void;
 
 /** Sockets for the paced runs: enough that only a server falling behind queues requests. */
-const PACED_SOCKETS = 256;
+const PACED_SOCKETS = 1024;
 
 function describeRun(m: Measurement, cpu: CpuCost): string {
   const verdict = m.problems.length === 0 ? 'ok' : `VOID: ${m.problems.join('; ')}`;
@@ -122,8 +122,8 @@ function memorySubjects(stack: Stack, options: BenchOptions): [MemorySubject, nu
     start: (redisUrl) => startProcess(expressSpec('express (memory measure)', redisUrl)),
     createSessions: (url, count) => expressSessions(url, count),
   };
-  // Its format is fixed and well known; a fifth of the sessions gives the same bytes per session.
-  subjects.push([express, Math.max(1000, Math.round(options.memorySessions / 5))]);
+  // Its format is fixed and well known; a tenth of the sessions gives the same bytes per session.
+  subjects.push([express, Math.max(1000, Math.round(options.memorySessions / 10))]);
   return subjects;
 }
 

@@ -24,7 +24,7 @@ export interface BenchOptions {
 
 const PRESETS = {
   quick: { duration: 1, warmup: 0.5, rounds: 3, sessions: 500, memorySessions: 3000 },
-  full: { duration: 10, warmup: 3, rounds: 3, sessions: 5000, memorySessions: 100_000 },
+  full: { duration: 10, warmup: 2, rounds: 3, sessions: 2000, memorySessions: 100_000 },
 } as const;
 
 export const USAGE = `pnpm bench [--quick] [--duration S] [--connections N] [--rounds N] [--warmup S]

@@ -30,7 +30,7 @@ const TAIL_BYTES = 2048;
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const port = await freePort();
-  const profileName = `${spec.name.replace(/[^A-Za-z0-9]+/g, '-')}.cpuprofile`;
+  const profileName = `${spec.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.cpuprofile`;
   const args = spec.cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${spec.cpuProfDir}`, `--cpu-prof-name=${profileName}`, spec.script]
     : [spec.script];

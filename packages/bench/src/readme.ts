@@ -19,7 +19,8 @@ export function updateReadme(readmePath: string, report: BenchReport, resultLink
   const block = [
     START,
     `Latest full run ([${resultLink}](${resultLink})): ${env.date.slice(0, 10)}, ${env.cpu.model}, ` +
-      `${env.cpu.cores} cores, Node ${env.node}, Redis ${env.redis}, commit \`${env.git.commit.slice(0, 10)}\`.`,
+      `${env.cpu.cores} cores (load average ${env.loadAverage[0]} at the start), Node ${env.node}, ` +
+      `Redis ${env.redis}, commit \`${env.git.commit.slice(0, 10)}\`.`,
     '',
     markdownTable(VARIANT_HEADER, variantRows(report.variants)),
     '',
