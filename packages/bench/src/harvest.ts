@@ -26,6 +26,8 @@ export async function harvest<T>(spec: HarvestSpec<T>): Promise<T[]> {
     connections: Math.min(spec.connections ?? 32, spec.count),
     amount: spec.count,
     pipelining: 1,
+    // autocannon notices that all requests are done on its sampling tick (1 s by default).
+    sampleInt: 50,
     requests: [
       {
         method: spec.method,

@@ -53,7 +53,7 @@ export function figureRows(figures: readonly Figure[]): string[][] {
     f.name,
     figureValue(f),
     f.goal ? `${f.goal.op} ${f.goal.target}${f.unit === '×' ? '×' : ` ${f.unit}`}` : '',
-    f.goal ? (f.goal.met ? 'met' : 'MISSED') : '',
+    f.goal ? { met: 'met', missed: 'MISSED', void: 'void' }[f.goal.status] : '',
     f.basis,
     f.note ?? '',
   ]);

@@ -31,7 +31,8 @@ export interface VariantSummary {
 export interface Goal {
   op: '>=' | '<=';
   target: number;
-  met: boolean;
+  /** void: no round was valid on both sides, so there is nothing to hold against the goal. */
+  status: 'met' | 'missed' | 'void';
 }
 
 export interface Figure {
@@ -87,17 +88,21 @@ function paired(
   return { value: median(values), rounds: values.length };
 }
 
-const goal = (op: Goal['op'], target: number, value: number): Goal => ({
-  op,
-  target,
-  met: op === '>=' ? value >= target : value <= target,
-});
+const goal = (op: Goal['op'], target: number, value: number): Goal => {
+  if (!Number.isFinite(value)) return { op, target, status: 'void' };
+  const met = op === '>=' ? value >= target : value <= target;
+  return { op, target, status: met ? 'met' : 'missed' };
+};
+
+/** Both variants were measured (valid or not): their figure is shown, void if no round pairs up. */
+const measured = (records: readonly RunRecord[], ...ids: VariantId[]) =>
+  ids.every((id) => records.some((r) => r.variant === id && r.round > 0));
 
 export function figures(records: readonly RunRecord[], memory: readonly MemoryResult[]): Figure[] {
   const out: Figure[] = [];
   const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
     const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps);
-    if (rounds === 0) return;
+    if (!measured(records, a, b)) return;
     out.push({
       name,
       value,
@@ -128,7 +133,7 @@ export function figures(records: readonly RunRecord[], memory: readonly MemoryRe
     out.push({ name: 'login throughput', value: median(login), unit: 'req/s', basis: `${login.length} rounds` });
   }
   const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.measurement.p99 - y.measurement.p99);
-  if (added.rounds > 0) {
+  if (measured(records, 'login-paced', 'simulator-paced')) {
     out.push({
       name: 'login p99 − simulator p99, at half load',
       value: added.value,

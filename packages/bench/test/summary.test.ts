@@ -54,7 +54,15 @@ describe('summaries', () => {
     ];
     const ratio = figures(records, []).find((f) => f.name === 'session check (Redis) ÷ bare Fastify');
     expect(ratio?.value).toBeCloseTo(0.85);
-    expect(ratio).toMatchObject({ basis: '2 paired rounds', goal: { op: '>=', target: 0.8, met: true } });
+    expect(ratio).toMatchObject({ basis: '2 paired rounds', goal: { op: '>=', target: 0.8, status: 'met' } });
+  });
+});
+
+describe('a goal figure with no valid pair of rounds', () => {
+  it('is shown as void, not left out and not missed', () => {
+    const records = [run('session-redis', 1, 80, ['2 errors']), run('fastify', 1, 100)];
+    const ratio = figures(records, []).find((f) => f.name === 'session check (Redis) ÷ bare Fastify');
+    expect(ratio).toMatchObject({ basis: '0 paired rounds', goal: { status: 'void' } });
   });
 });
 
