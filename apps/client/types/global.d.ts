@@ -5,7 +5,8 @@ declare module '*.css';
 
 declare namespace NodeJS {
   interface ProcessEnv {
-    TARO_ENV: 'weapp' | 'h5';
+    /** Set by Taro at build time; absent under vitest and in Node scripts. */
+    TARO_ENV?: 'weapp' | 'h5';
     /** Base URL of the wxauth server, from the .env files. */
     TARO_APP_API_BASE?: string;
     TARO_APP_ID?: string;

@@ -39,19 +39,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
 
   for (const warning of config.warnings) app.log.warn(warning);
 
-  // The request id in every log line is also in the response, so a user's report can be found.
   app.addHook('onRequest', async (request, reply) => {
+    // The request id in every log line is also in the response, so a user's report can be found.
     void reply.header('x-request-id', request.id);
+    // wx.request may send `content-type: application/json` with an empty body on a POST without
+    // data (logout), which Fastify would refuse: read that as no body; routes needing one answer 400.
+    if (request.headers['content-length'] === '0') delete request.headers['content-type'];
+  });
+
+  // Closing (SIGTERM): responses still in flight end their keep-alive connection, so the server
+  // can stop as soon as they are sent instead of waiting for idle sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
   });
 
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
-
-  // wx.request may send `content-type: application/json` with an empty body on a POST without data
-  // (logout), which Fastify would refuse: read that as no body; routes that need one still answer 400.
-  app.addHook('onRequest', async (request) => {
-    if (request.headers['content-length'] === '0') delete request.headers['content-type'];
-  });
 
   // Boot order: errors first so every later failure has the envelope; the store before everything
   // that keeps state; docs before the routes they describe.

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import type { Sealer } from './sealing.js';
-import { type SessionPolicy, type SessionUser, type Store, userKey } from './stores/store.js';
+import type { SessionPolicy, SessionUser, Store } from './stores/store.js';
 
 /** The session behind an authenticated request. */
 export interface AuthenticatedSession {
@@ -48,11 +48,15 @@ const unauthenticated = (message: string) =>
   new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
-  const keyName = (user: SessionUser) => userKey(user.appid, user.openid, 'key');
+  async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
+    const value = await store.getUserSecret(user.appid, user.openid);
+    if (value === null) return null;
+    const [current, previous] = value.split(' ').map((part) => sealer.open(part));
+    if (current === null || current === undefined) return null;
+    return previous === null || previous === undefined ? { current } : { current, previous };
+  }
 
   return {
-    policy,
-
     /** A new session for the user; the token is returned once and never stored. */
     async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
       const token = mintToken();
@@ -87,23 +91,18 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
      * as long as any session of theirs can live, plus the key it replaced.
      */
     async saveSessionKey(user: SessionUser, sessionKey: string): Promise<void> {
-      const existing = await this.sessionKeys(user);
+      const existing = await sessionKeys(user);
       const ttl = policy.maxAgeMs + policy.expiredGraceMs;
       const keys: SessionKeys =
         existing && existing.current !== sessionKey
           ? { current: sessionKey, previous: existing.current }
           : { current: sessionKey, ...(existing?.previous === undefined ? {} : { previous: existing.previous }) };
       const sealed = [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => sealer.seal(k));
-      await store.set(keyName(user), sealed.join(' '), ttl);
+      await store.setUserSecret(user.appid, user.openid, sealed.join(' '), ttl);
     },
 
-    async sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
-      const value = await store.get(keyName(user));
-      if (value === null) return null;
-      const [current, previous] = value.split(' ').map((part) => sealer.open(part));
-      if (current === null || current === undefined) return null;
-      return previous === null || previous === undefined ? { current } : { current, previous };
-    },
+    /** The user's session_key and the one it replaced; null when the store has none (or cannot open it). */
+    sessionKeys,
   };
 }
 

@@ -238,12 +238,14 @@ describe('what Redis holds', () => {
     await call(app, 'phone', { token, body: { code: 'p-13700000000' } });
     const client = new Redis(redis.server().url);
     try {
-      const keys = await client.keys(`${env.REDIS_KEY_PREFIX}*`);
-      const values = await Promise.all(
-        keys.map(async (key) =>
-          (await client.type(key)) === 'string' ? client.get(key) : (await client.zrange(key, '0', '-1')).join(' '),
-        ),
-      );
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await client.scan(cursor, 'MATCH', `${env.REDIS_KEY_PREFIX}*`, 'COUNT', 100);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      const values = await Promise.all(keys.map((key) => client.get(key)));
       const dump = [...keys, ...values].join('\n');
       expect(keys.length).toBeGreaterThanOrEqual(4);
       for (const secret of [token, theCode, fake.sessionKeyOf(APPID, 'o-olga'), '13700000000']) {

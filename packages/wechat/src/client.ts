@@ -4,6 +4,7 @@ import {
   Code2SessionSuccessSchema,
   PhoneNumberSuccessSchema,
   ResetSessionKeySuccessSchema,
+  WeChatErrcode,
 } from '@wxauth/contracts';
 import { createAccessTokenManager } from './access-token.js';
 import { TOKEN_REJECTED } from './errcodes.js';
@@ -96,7 +97,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
       const endpoint = '/sns/jscode2session';
       const { json } = await spendCode(
         { endpoint, method: 'GET', query: { appid, secret, js_code: code, grant_type: 'authorization_code' } },
-        40163,
+        WeChatErrcode.codeUsed,
       );
       const session = expectSuccess(endpoint, json, Code2SessionSuccessSchema, [secret, code]);
       return {
@@ -111,7 +112,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
     async checkSessionKey({ openid, sessionKey }) {
       const endpoint = '/wxa/checksession';
       const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
-      if (errcodeOf(json) === 87009) return false;
+      if (errcodeOf(json) === WeChatErrcode.invalidSignature) return false;
       expectSuccess(endpoint, json, CheckSessionResponseSchema, [secret, ...sent, sessionKey]);
       return true;
     },
@@ -128,7 +129,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
       // The phone code is single-use and billed: a retry after a failure is judged like code2Session's.
       const { json, tokens: sent } = await withToken(
         (accessToken) => ({ endpoint, method: 'POST', query: { access_token: accessToken }, body: { code } }),
-        (upstream) => spendCode(upstream, 40029),
+        (upstream) => spendCode(upstream, WeChatErrcode.invalidCode),
       );
       const { phone_info: phone } = expectSuccess(endpoint, json, PhoneNumberSuccessSchema, [secret, ...sent, code]);
       return {

@@ -1,3 +1,4 @@
+import { WeChatErrcode } from '@wxauth/contracts';
 import { WeChatError, type WeChatErrorKind } from './errors.js';
 import { redact } from './redact.js';
 
@@ -22,7 +23,10 @@ const kinds = new Map<number, WeChatErrorKind>([
 ]);
 
 /** 40001 (invalid or not latest) and 42001 (expired): the only answers that make a token refresh worthwhile. */
-export const TOKEN_REJECTED: ReadonlySet<number> = new Set([40001, 42001]);
+export const TOKEN_REJECTED: ReadonlySet<number> = new Set([
+  WeChatErrcode.invalidCredential,
+  WeChatErrcode.accessTokenExpired,
+]);
 
 export function kindOf(errcode: number): WeChatErrorKind {
   return kinds.get(errcode) ?? 'unknown';

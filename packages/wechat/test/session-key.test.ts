@@ -65,3 +65,14 @@ describe('resetUserSessionKey', () => {
     await expect(client.resetUserSessionKey(session)).rejects.toMatchObject({ kind: 'unknown', errcode: 87008 });
   });
 });
+
+describe('retries of token-protected calls', () => {
+  it('stops after retry.attempts calls on a persistent -1 and reports system-busy', async () => {
+    await start();
+    const session = await logIn();
+    await upstream.control.fault({ endpoint: '/wxa/checksession', fault: { kind: 'system-busy' }, times: 10 });
+    const patient = upstream.client({ retry: { attempts: 4, budgetMs: 5000 } });
+    await expect(patient.checkSessionKey(session)).rejects.toMatchObject({ kind: 'system-busy', errcode: -1 });
+    expect((await upstream.control.calls())['/wxa/checksession']).toBe(4);
+  });
+});

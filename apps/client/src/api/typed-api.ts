@@ -20,6 +20,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   body: unknown;
+  /** Response headers, names in lower case. Only `retry-after` is read (by the session manager). */
+  headers?: Record<string, string>;
 }
 
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;

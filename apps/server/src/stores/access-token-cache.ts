@@ -3,11 +3,13 @@ import type { AccessTokenCache, CachedAccessToken } from '@wxauth/wechat';
 import type { Sealer } from '../sealing.js';
 import type { Store } from './store.js';
 
-function parse(json: string | null): CachedAccessToken | null {
-  if (json === null) return null;
-  const [expiresAt, token] = [json.slice(0, json.indexOf(' ')), json.slice(json.indexOf(' ') + 1)];
-  const expires = Number(expiresAt);
-  return Number.isSafeInteger(expires) && token !== '' ? { token, expiresAt: expires } : null;
+/** `<expiresAt> <token>`: a token never contains a space. */
+function parse(value: string | null): CachedAccessToken | null {
+  if (value === null) return null;
+  const space = value.indexOf(' ');
+  const expiresAt = Number(value.slice(0, space));
+  const token = value.slice(space + 1);
+  return space > 0 && Number.isSafeInteger(expiresAt) && token !== '' ? { token, expiresAt } : null;
 }
 
 /**

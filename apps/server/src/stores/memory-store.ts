@@ -11,6 +11,12 @@ interface StoredSession {
   createdAt: number;
 }
 
+interface UserRecord {
+  secret: string | null;
+  /** Session id -> creation time, oldest first (insertion order), like the Redis record. */
+  sessions: Map<string, number>;
+}
+
 export interface MemoryStoreOptions {
   policy: SessionPolicy;
   clock?: Clock;
@@ -28,8 +34,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const now = options.clock ?? Date.now;
   const values = new Map<string, Entry<string>>();
   const sessions = new Map<string, Entry<StoredSession>>();
-  // Per user: session id -> score (creation time, made unique), like the Redis sorted set.
-  const indexes = new Map<string, Entry<Map<string, number>>>();
+  const users = new Map<string, Entry<UserRecord>>();
+  const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
 
   function live<T>(map: Map<string, Entry<T>>, key: string): Entry<T> | undefined {
     const entry = map.get(key);
@@ -42,14 +48,15 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
   function sweep() {
     const t = now();
-    for (const map of [values, sessions, indexes] as const) {
+    for (const map of [values, sessions, users] as const) {
       for (const [key, entry] of map) if (entry.expiresAt <= t) map.delete(key);
     }
   }
   const sweeper = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
-  const indexOf = (user: { appid: string; openid: string }) => userKey(user.appid, user.openid, 'sessions');
+  const recordOf = (appid: string, openid: string) => live(users, userKey(appid, openid));
+  const ttl = (ms: number) => now() + Math.max(1, Math.ceil(ms));
 
   const store: Store = {
     kind: 'memory',
@@ -60,21 +67,18 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
         value: { user, createdAt },
         expiresAt: createdAt + Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs,
       });
-      const indexKey = indexOf(user);
-      const index = live(indexes, indexKey)?.value ?? new Map<string, number>();
-      const top = Math.max(-Infinity, ...index.values());
-      index.set(id, top >= createdAt ? top + 1 : createdAt);
-      for (const [member, score] of index) if (score < createdAt - policy.maxAgeMs) index.delete(member);
-      const excess = index.size - policy.maxPerUser;
-      const oldest = [...index.entries()]
-        .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, Math.max(0, excess));
-      for (const [member] of oldest) {
-        index.delete(member);
+      const record = recordOf(user.appid, user.openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
+      for (const [member, created] of record.sessions) {
+        if (created < createdAt - policy.maxAgeMs) record.sessions.delete(member);
+      }
+      record.sessions.set(id, createdAt);
+      const evicted = [...record.sessions.keys()].slice(0, Math.max(0, record.sessions.size - policy.maxPerUser));
+      for (const member of evicted) {
+        record.sessions.delete(member);
         sessions.delete(member);
       }
-      indexes.set(indexKey, { value: index, expiresAt: createdAt + policy.maxAgeMs + policy.expiredGraceMs });
-      return { evicted: oldest.length };
+      users.set(userKey(user.appid, user.openid), { value: record, expiresAt: createdAt + userTtl });
+      return { evicted: evicted.length };
     },
 
     async touchSession(id): Promise<SessionLookup | null> {
@@ -92,20 +96,30 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       const entry = live(sessions, id);
       sessions.delete(id);
       if (!entry) return null;
-      live(indexes, indexOf(entry.value.user))?.value.delete(id);
+      recordOf(entry.value.user.appid, entry.value.user.openid)?.value.sessions.delete(id);
       return entry.value.user;
     },
 
     async deleteUserSessions(appid, openid) {
-      const key = indexOf({ appid, openid });
-      const index = live(indexes, key);
-      indexes.delete(key);
+      const record = recordOf(appid, openid)?.value;
       let deleted = 0;
-      for (const id of index?.value.keys() ?? []) {
+      for (const id of record?.sessions.keys() ?? []) {
         if (live(sessions, id)) deleted += 1;
         sessions.delete(id);
       }
+      record?.sessions.clear();
       return deleted;
+    },
+
+    async getUserSecret(appid, openid) {
+      return recordOf(appid, openid)?.value.secret ?? null;
+    },
+
+    async setUserSecret(appid, openid, value, ttlMs) {
+      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
+      const record = recordOf(appid, openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
+      record.secret = value;
+      users.set(userKey(appid, openid), { value: record, expiresAt: ttl(ttlMs) });
     },
 
     async get(key) {
@@ -113,12 +127,12 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     },
 
     async set(key, value, ttlMs) {
-      values.set(key, { value, expiresAt: now() + Math.max(1, Math.ceil(ttlMs)) });
+      values.set(key, { value, expiresAt: ttl(ttlMs) });
     },
 
     async setIfAbsent(key, value, ttlMs) {
       if (live(values, key)) return false;
-      values.set(key, { value, expiresAt: now() + Math.max(1, Math.ceil(ttlMs)) });
+      values.set(key, { value, expiresAt: ttl(ttlMs) });
       return true;
     },
 
@@ -135,7 +149,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     async hit(key, windowMs) {
       const entry = live(values, key);
       const count = Number(entry?.value ?? 0) + 1;
-      const expiresAt = entry?.expiresAt ?? now() + Math.max(1, Math.ceil(windowMs));
+      const expiresAt = entry?.expiresAt ?? ttl(windowMs);
       values.set(key, { value: String(count), expiresAt });
       return { count, resetInMs: expiresAt - now() };
     },
@@ -146,7 +160,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       clearInterval(sweeper);
       values.clear();
       sessions.clear();
-      indexes.clear();
+      users.clear();
     },
   };
   return store;

@@ -34,32 +34,61 @@ redis.call('PEXPIRE', KEYS[1], expiresAt - now + grace)
 return {1, v, expiresAt}
 `);
 
-/**
- * Adds a session to its user's index (a sorted set scored by creation time), forgets sessions past
- * their absolute lifetime, and pops the oldest beyond the cap; the caller deletes those sessions
- * (another slot in Redis Cluster). ARGV: id, createdAt, oldestLiveCreatedAt, maxPerUser, indexTtlMs.
+/*
+ * A user's record is one string: `<secret>#<entry> <entry> ...`, where the secret is the caller's
+ * sealed session_key record and each entry is a session, `<createdAt base36, 8 chars><id>`, oldest
+ * first. Base36 times of equal length compare as strings, so Lua needs no number parsing.
  */
-const INDEX = lua(`
-local score = tonumber(ARGV[2])
-local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 1 end
-redis.call('ZADD', KEYS[1], score, ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
-local evicted = {}
-if excess > 0 then
-  evicted = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+
+/**
+ * Adds a session to its user's record, forgets entries past their absolute lifetime and returns
+ * the oldest beyond the cap (the caller deletes those sessions: another slot in Redis Cluster).
+ * ARGV: entry, oldestLiveCreatedAt (base36), maxPerUser, ttlMs.
+ */
+const ADD_SESSION = lua(`
+local v = redis.call('GET', KEYS[1]) or '#'
+local sep = string.find(v, '#', 1, true) or 0
+local entries = {}
+for e in string.gmatch(string.sub(v, sep + 1), '%S+') do
+  if string.sub(e, 1, 8) >= ARGV[2] then table.insert(entries, e) end
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+table.insert(entries, ARGV[1])
+local evicted = {}
+while #entries > tonumber(ARGV[3]) do table.insert(evicted, string.sub(table.remove(entries, 1), 9)) end
+redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#' .. table.concat(entries, ' '), 'PX', ARGV[4])
 return evicted
 `);
 
-/** Reads and deletes a user's index at once, so logout-all sees a consistent set. */
-const TAKE_INDEX = lua(`
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-redis.call('DEL', KEYS[1])
+/** Removes one session from its user's record. ARGV: id. */
+const REMOVE_SESSION = lua(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local sep = string.find(v, '#', 1, true) or 0
+local entries = {}
+for e in string.gmatch(string.sub(v, sep + 1), '%S+') do
+  if string.sub(e, 9) ~= ARGV[1] then table.insert(entries, e) end
+end
+redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#' .. table.concat(entries, ' '), 'KEEPTTL')
+return 1
+`);
+
+/** Empties a user's session index at once (logout-all sees a consistent set) and returns the ids. */
+const TAKE_SESSIONS = lua(`
+local v = redis.call('GET', KEYS[1])
+if not v then return {} end
+local sep = string.find(v, '#', 1, true) or 0
+local ids = {}
+for e in string.gmatch(string.sub(v, sep + 1), '%S+') do table.insert(ids, string.sub(e, 9)) end
+redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#', 'KEEPTTL')
 return ids
+`);
+
+/** Replaces the secret part of a user's record, keeping its sessions. ARGV: secret, ttlMs. */
+const SET_SECRET = lua(`
+local v = redis.call('GET', KEYS[1]) or '#'
+local sep = string.find(v, '#', 1, true) or 0
+redis.call('SET', KEYS[1], ARGV[1] .. '#' .. string.sub(v, sep + 1), 'PX', ARGV[2])
+return 1
 `);
 
 const DELETE_IF_EQUALS = lua(`
@@ -97,7 +126,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const now = options.clock ?? Date.now;
   const key = (name: string) => `${prefix}${name}`;
   const sessionKey = (id: string) => key(`s:${id}`);
-  const indexKey = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid, 'sessions'));
+  const userRecord = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid));
+  const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -131,9 +161,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const [, evictedReply] = await Promise.all([
           redis.set(sessionKey(id), encodeSession(user, createdAt), 'PX', ttl),
           evaluate(
-            INDEX,
-            [indexKey(user)],
-            [id, createdAt, createdAt - policy.maxAgeMs, policy.maxPerUser, policy.maxAgeMs + policy.expiredGraceMs],
+            ADD_SESSION,
+            [userRecord(user)],
+            [sortableTime(createdAt) + id, sortableTime(createdAt - policy.maxAgeMs), policy.maxPerUser, userTtl],
           ),
         ]);
         const evicted = stringArray(evictedReply);
@@ -161,16 +191,30 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const value = await redis.getdel(sessionKey(id));
         const record = value === null ? null : decodeSession(value);
         if (!record) return null;
-        await redis.zrem(indexKey(record.user), id);
+        await evaluate(REMOVE_SESSION, [userRecord(record.user)], [id]);
         return record.user;
       }),
 
     deleteUserSessions: (appid, openid) =>
       run(async () => {
-        const ids = stringArray(await evaluate(TAKE_INDEX, [indexKey({ appid, openid })], []));
+        const ids = stringArray(await evaluate(TAKE_SESSIONS, [userRecord({ appid, openid })], []));
         const deleted = await Promise.all(ids.map((id) => redis.del(sessionKey(id))));
         return deleted.reduce((sum, n) => sum + n, 0);
       }),
+
+    getUserSecret: (appid, openid) =>
+      run(async () => {
+        const value = await redis.get(userRecord({ appid, openid }));
+        const secret = value?.slice(0, Math.max(0, value.indexOf('#')));
+        return secret ? secret : null;
+      }),
+
+    setUserSecret: (appid, openid, value, ttlMs) => {
+      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
+      return run(async () => {
+        await evaluate(SET_SECRET, [userRecord({ appid, openid })], [value, Math.max(1, Math.ceil(ttlMs))]);
+      });
+    },
 
     get: (name) => run(() => redis.get(key(name))),
 
@@ -206,6 +250,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     close: async () => {},
   };
   return store;
+}
+
+/** Epoch ms in base36, 8 characters (until 2059): such strings sort like the times they encode. */
+function sortableTime(epochMs: number): string {
+  return Math.max(0, epochMs).toString(36).padStart(8, '0');
 }
 
 function stringArray(reply: unknown): string[] {

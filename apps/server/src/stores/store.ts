@@ -35,6 +35,14 @@ export interface Store {
   /** Ends every session of the user at once. Returns how many there were. */
   deleteUserSessions(appid: string, openid: string): Promise<number>;
 
+  /**
+   * The user's session_key record (opaque to the store, sealed by the caller, without '#'), kept
+   * in one record with the user's session index; null when absent.
+   */
+  getUserSecret(appid: string, openid: string): Promise<string | null>;
+  /** Replaces the user's session_key record; the user's record then lives ttlMs (sessions included). */
+  setUserSecret(appid: string, openid: string, value: string, ttlMs: number): Promise<void>;
+
   /** A plain value, or null when absent or expired. */
   get(key: string): Promise<string | null>;
   /** Sets a value that expires after ttlMs. */
@@ -83,7 +91,11 @@ export interface SessionPolicy {
 /** A clock, replaceable in tests. */
 export type Clock = () => number;
 
-/** Users index their sessions and keep their session_key under keys sharing one hash tag (one Redis Cluster slot). */
-export function userKey(appid: string, openid: string, suffix: 'sessions' | 'key'): string {
-  return `u:{${appid}:${openid}}:${suffix}`;
+/**
+ * A user's one record: their session_key record and their session index. One key rather than two
+ * keeps a user's footprint small (bytes per session is a benchmark figure), and it is one Redis
+ * Cluster slot by construction.
+ */
+export function userKey(appid: string, openid: string): string {
+  return `u:${appid}:${openid}`;
 }

@@ -28,7 +28,7 @@ describe('redis store', () => {
     const store = createRedisStore({ redis, prefix, policy: SUITE_POLICY });
     await store.createSession('hash-1', { appid: 'wx0000000000000001', openid: 'o-1' });
     const keys = await redis.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual([`${prefix}s:hash-1`, `${prefix}u:{wx0000000000000001:o-1}:sessions`]);
+    expect(keys.sort()).toEqual([`${prefix}s:hash-1`, `${prefix}u:wx0000000000000001:o-1`]);
   });
 
   it('rejects with StoreUnavailableError at once when Redis is down, and recovers when it is back', async () => {

@@ -128,6 +128,40 @@ export function describeStore(name: string, makeStore: (policy: SessionPolicy) =
       });
     });
 
+    describe("a user's secret", () => {
+      it('is null until set, then what was set', async () => {
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBeNull();
+        await store.setUserSecret(alice.appid, alice.openid, 'p:key1 p:key0', 10_000);
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:key1 p:key0');
+        expect(await store.getUserSecret(bob.appid, bob.openid)).toBeNull();
+      });
+
+      it("lives beside the user's sessions without disturbing them", async () => {
+        const [a, b] = [freshId(), freshId()];
+        await store.createSession(a, alice);
+        await store.setUserSecret(alice.appid, alice.openid, 'p:first', 10_000);
+        await store.createSession(b, alice);
+        await store.setUserSecret(alice.appid, alice.openid, 'p:second', 10_000);
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
+        expect(await store.deleteSession(a)).toStrictEqual(alice);
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
+        expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(1);
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
+      });
+
+      it('expires after its TTL', async () => {
+        await store.setUserSecret(alice.appid, alice.openid, 'p:short', 100);
+        await sleep(160);
+        expect(await store.getUserSecret(alice.appid, alice.openid)).toBeNull();
+      });
+
+      it("refuses a value with the record's separator", async () => {
+        await expect(async () => store.setUserSecret(alice.appid, alice.openid, 'a#b', 1000)).rejects.toThrow(
+          TypeError,
+        );
+      });
+    });
+
     describe('values', () => {
       it('gets what was set, null for a miss', async () => {
         await store.set('k', 'v', 10_000);

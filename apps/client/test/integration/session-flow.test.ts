@@ -1,0 +1,182 @@
+import { createSimulatorControl, type SimulatorControl, TEST_APP } from '@wxauth/wechat-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryStorage } from '../../src/auth/platform';
+import { SessionManager } from '../../src/auth/session-manager';
+import { FakePlatform } from '../support/fake-platform';
+import { fetchTransport } from '../support/fetch-transport';
+import { redisCommand } from '../support/redis-command';
+import { type Stack, startStack } from '../support/stack';
+
+// The real login server (built), a private Redis and the WeChat simulator, as separate processes.
+// The only fake is the mini-program's side of WeChat: wx.login gets its code from /sim/login.
+
+// The server's REDIS_KEY_PREFIX here; it keeps each session under `<prefix>s:<sha256(token)>`.
+const KEY_PREFIX = 'client-it:';
+
+let users = 0;
+/** A simulated WeChat user of its own per test, so that tests share no session_key or session. */
+function newUser(): string {
+  users += 1;
+  return `client-it-${process.pid}-${users}`;
+}
+
+function miniProgram(stack: Stack, user: string, storage = memoryStorage()) {
+  const sim = createSimulatorControl(stack.simulator.url);
+  const who = { appid: TEST_APP.appid, user };
+  // Every reply the mini-program got, as "METHOD /path STATUS", to show which recoveries ran.
+  const replies: string[] = [];
+  const platform = new FakePlatform({
+    issueCode: () => sim.login(who),
+    checkSession: () => sim.checkSession(who),
+    request: async (request) => {
+      const response = await fetchTransport(request);
+      replies.push(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+      return response;
+    },
+    storage,
+  });
+  const manager = new SessionManager({ platform, baseUrl: stack.server.url });
+  return { platform, manager, storage, sim, who, replies };
+}
+
+async function upstreamLogins(sim: SimulatorControl): Promise<number> {
+  return (await sim.calls())['/sns/jscode2session'];
+}
+
+describe('session manager against the server, Redis and the simulator', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ ...TEST_APP, keyPrefix: KEY_PREFIX, sessionIdleTtl: 3600, sessionMaxAge: 7200 });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('a full flow: lazy login, session, phone, encrypted data, logout, and a new login after it', async () => {
+    const { manager, platform, sim, who } = miniProgram(stack, newUser());
+    const before = await upstreamLogins(sim);
+
+    const sessions = await Promise.all(Array.from({ length: 20 }, () => manager.session()));
+    expect(new Set(sessions.map((s) => s.user.openid))).toEqual(new Set([(await sim.identity(who)).openid]));
+    expect(platform.wxLogins).toBe(1);
+    expect((await upstreamLogins(sim)) - before).toBe(1);
+
+    const phone = await manager.phone(await sim.phoneCode(who));
+    expect(phone.phoneNumber).toBe(`+${phone.countryCode}${phone.purePhoneNumber}`);
+
+    const decrypted = await manager.decrypt(async () => {
+      const { encryptedData, iv } = await sim.encrypt({ ...who, data: { stepCount: 4321 } });
+      return { encryptedData, iv };
+    });
+    expect(decrypted.data).toMatchObject({ stepCount: 4321 });
+
+    await expect(manager.logout()).resolves.toBe('ended');
+    expect(manager.state.status).toBe('signedOut');
+    await manager.session();
+    expect(platform.wxLogins).toBe(2);
+  });
+
+  it('a restarted mini-program reuses its stored session', async () => {
+    const user = newUser();
+    const first = miniProgram(stack, user);
+    await first.manager.session();
+    const restarted = miniProgram(stack, user, first.storage);
+    await restarted.manager.session();
+    expect(restarted.platform.wxLogins).toBe(0);
+  });
+
+  it("WeChat's login state expiring (checkSession fails on app show) leads to one new login", async () => {
+    const { manager, platform, sim, who } = miniProgram(stack, newUser());
+    await manager.session();
+    await sim.expireSession(who);
+    await manager.checkSession();
+    expect(manager.state.status).toBe('signedOut');
+    await manager.session();
+    expect(platform.wxLogins).toBe(2);
+  });
+
+  it("logout everywhere ends the other device's session; that device recovers with one re-login", async () => {
+    const user = newUser();
+    const phoneA = miniProgram(stack, user);
+    const phoneB = miniProgram(stack, user);
+    await phoneA.manager.session();
+    await phoneB.manager.session();
+
+    await expect(phoneA.manager.logoutEverywhere()).resolves.toBe('ended');
+    expect(phoneA.manager.state.status).toBe('signedOut');
+    await phoneB.manager.session();
+    expect(phoneB.platform.wxLogins).toBe(2);
+  });
+
+  it('data encrypted before another login rotated the session_key is fetched again after one re-login', async () => {
+    const user = newUser();
+    const { manager, platform, sim, who, replies } = miniProgram(stack, user);
+    await manager.signIn();
+    const stale = await sim.encrypt({ ...who, data: { n: 1 } });
+    // Another device of the same user logs in: WeChat rotates the key, the server keeps the newest.
+    await miniProgram(stack, user).manager.signIn();
+
+    let fetches = 0;
+    const reply = await manager.decrypt(async () => {
+      fetches += 1;
+      const { encryptedData, iv } = fetches === 1 ? stale : await sim.encrypt({ ...who, data: { n: 2 } });
+      return { encryptedData, iv };
+    });
+    expect(reply.data).toMatchObject({ n: 2 });
+    // Refused once (the server's key is the other device's), then one login, a fresh fetch, success.
+    expect(replies).toEqual([
+      'POST /auth/login 200',
+      'POST /auth/decrypt 400',
+      'POST /auth/login 200',
+      'POST /auth/decrypt 200',
+    ]);
+    expect(fetches).toBe(2);
+    expect(platform.wxLogins).toBe(2);
+  });
+
+  describe('a server-side expiry in the middle of a burst', () => {
+    // What a session's TTL running out does in Redis: its key is gone. Deleting the keys makes that
+    // happen at a chosen moment, unknown to the client, instead of racing a clock.
+    const expireAllSessions = () =>
+      redisCommand(
+        stack.redis.port,
+        'EVAL',
+        "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1",
+        '0',
+        `${KEY_PREFIX}s:*`,
+      );
+
+    it('every request succeeds, with one re-login', async () => {
+      const { manager, platform, sim, replies } = miniProgram(stack, newUser());
+      await manager.signIn();
+      const before = await upstreamLogins(sim);
+
+      const WORKERS = 20;
+      const REQUESTS_EACH = 15;
+      let answered = 0;
+      let expiry: Promise<string> | undefined;
+      const worker = async () => {
+        for (let i = 0; i < REQUESTS_EACH; i += 1) {
+          await manager.session();
+          answered += 1;
+          // A third of the way through the burst, the server forgets the session.
+          if (answered === 100) expiry = expireAllSessions();
+        }
+      };
+      await Promise.all(Array.from({ length: WORKERS }, worker));
+      await expect(expiry).resolves.toBe(':1');
+
+      expect(answered).toBe(WORKERS * REQUESTS_EACH);
+      expect(platform.wxLogins).toBe(2);
+      expect((await upstreamLogins(sim)) - before).toBe(1);
+      // The expiry did land mid-burst: some requests were refused and replayed once each.
+      const refused = replies.filter((reply) => reply === 'GET /auth/session 401').length;
+      expect(refused).toBeGreaterThan(0);
+      expect(replies.filter((reply) => reply === 'GET /auth/session 200')).toHaveLength(WORKERS * REQUESTS_EACH);
+      expect(replies.filter((reply) => reply.startsWith('POST /auth/login'))).toEqual([
+        'POST /auth/login 200',
+        'POST /auth/login 200',
+      ]);
+    }, 30_000);
+  });
+});
