@@ -1,0 +1,157 @@
+import type { CpuCost } from './cpu.js';
+import type { Measurement } from './load.js';
+import type { MemoryResult } from './memory.js';
+import { median } from './stats.js';
+import type { VariantId } from './variants.js';
+
+export interface RunRecord {
+  variant: VariantId;
+  title: string;
+  /** 0 = the discarded warm-up. */
+  round: number;
+  measurement: Measurement;
+  cpu: CpuCost;
+}
+
+export interface VariantSummary {
+  id: VariantId;
+  title: string;
+  validRounds: number;
+  rounds: number;
+  /** Medians over the valid measured rounds; NaN when none was valid. */
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU µs per request of the server under test and of Redis (medians of the valid rounds). */
+  serverMicros: number;
+  redisMicros: number;
+  voidRuns: { round: number; problems: string[] }[];
+}
+
+export interface Goal {
+  op: '>=' | '<=';
+  target: number;
+  /** void: no round was valid on both sides, so there is nothing to hold against the goal. */
+  status: 'met' | 'missed' | 'void';
+}
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: '×' | 'ms' | 'req/s' | 'B';
+  /** How many rounds (or sessions) the figure rests on. */
+  basis: string;
+  goal?: Goal;
+  note?: string;
+}
+
+export const isValid = (record: RunRecord) => record.round > 0 && record.measurement.problems.length === 0;
+
+export function summarize(records: readonly RunRecord[], order: readonly VariantId[]): VariantSummary[] {
+  return order.flatMap((id) => {
+    const runs = records.filter((record) => record.variant === id && record.round > 0);
+    const first = runs[0];
+    if (!first) return [];
+    const validRuns = runs.filter(isValid);
+    const valid = validRuns.map((record) => record.measurement);
+    return [
+      {
+        id,
+        title: first.title,
+        validRounds: valid.length,
+        rounds: runs.length,
+        rps: median(valid.map((m) => m.rps)),
+        p50: median(valid.map((m) => m.p50)),
+        p99: median(valid.map((m) => m.p99)),
+        serverMicros: median(validRuns.map((r) => r.cpu.serverMicrosPerRequest)),
+        redisMicros: median(validRuns.map((r) => r.cpu.redisMicrosPerRequest)),
+        voidRuns: runs
+          .filter((record) => !isValid(record))
+          .map((r) => ({ round: r.round, problems: r.measurement.problems })),
+      },
+    ];
+  });
+}
+
+/** A figure over two variants taken round by round (same minute, same noise), then the median. */
+function paired(
+  records: readonly RunRecord[],
+  a: VariantId,
+  b: VariantId,
+  combine: (a: RunRecord, b: RunRecord) => number,
+): { value: number; rounds: number } {
+  const values: number[] = [];
+  for (const record of records.filter((r) => r.variant === a && isValid(r))) {
+    const other = records.find((r) => r.variant === b && r.round === record.round && isValid(r));
+    if (other) values.push(combine(record, other));
+  }
+  return { value: median(values), rounds: values.length };
+}
+
+const goal = (op: Goal['op'], target: number, value: number): Goal => {
+  if (!Number.isFinite(value)) return { op, target, status: 'void' };
+  const met = op === '>=' ? value >= target : value <= target;
+  return { op, target, status: met ? 'met' : 'missed' };
+};
+
+/** Both variants were measured (valid or not): their figure is shown, void if no round pairs up. */
+const measured = (records: readonly RunRecord[], ...ids: VariantId[]) =>
+  ids.every((id) => records.some((r) => r.variant === id && r.round > 0));
+
+export function figures(records: readonly RunRecord[], memory: readonly MemoryResult[]): Figure[] {
+  const out: Figure[] = [];
+  const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
+    const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps);
+    if (!measured(records, a, b)) return;
+    out.push({
+      name,
+      value,
+      unit: '×',
+      basis: `${rounds} paired rounds`,
+      ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
+      ...(note ? { note } : {}),
+    });
+  };
+  // The same comparison as capacity: how many requests of b one request of a costs, counting the
+  // server's and Redis's CPU. Neighbours on the machine move it far less than req/s.
+  const cpuRatio = (name: string, a: VariantId, b: VariantId) => {
+    const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
+    const { value, rounds } = paired(records, a, b, (x, y) => cost(y) / cost(x));
+    if (rounds === 0 || !Number.isFinite(value)) return;
+    out.push({ name, value, unit: '×', basis: `${rounds} paired rounds`, note: 'server + Redis CPU per request' });
+  };
+  ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
+  ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);
+  cpuRatio('session check (Redis) ÷ bare Fastify, by CPU per request', 'session-redis', 'fastify');
+  cpuRatio('session check (Redis) ÷ Express stack, by CPU per request', 'session-redis', 'express');
+  ratio('bare Fastify ÷ bare node:http', 'fastify', 'node-http', undefined, 'sanity check; orientation rig: 0.90');
+  ratio('session check (memory) ÷ bare Fastify', 'session-memory', 'fastify');
+  ratio('invalid-token control ÷ session check (Redis)', 'invalid-token', 'session-redis');
+
+  const login = records.filter((r) => r.variant === 'login' && isValid(r)).map((r) => r.measurement.rps);
+  if (login.length > 0) {
+    out.push({ name: 'login throughput', value: median(login), unit: 'req/s', basis: `${login.length} rounds` });
+  }
+  const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.measurement.p99 - y.measurement.p99);
+  if (measured(records, 'login-paced', 'simulator-paced')) {
+    out.push({
+      name: 'login p99 − simulator p99, at half load',
+      value: added.value,
+      unit: 'ms',
+      basis: `${added.rounds} paired rounds`,
+      goal: goal('<=', 2, added.value),
+    });
+  }
+  for (const result of memory) {
+    const shares = result.kinds.map((kind) => `${kind.pattern} ${Math.round(kind.bytesPerSession)} B`).join(', ');
+    out.push({
+      name: `Redis bytes per session, ${result.stack}`,
+      value: result.bytesPerSession,
+      unit: 'B',
+      basis: `${result.sessions.toLocaleString('en-US')} sessions`,
+      ...(result.stack.startsWith('wxauth') ? { goal: goal('<=', 200, result.bytesPerSession) } : {}),
+      note: `INFO used_memory after − before, ÷ sessions; by kind of key: ${shares}`,
+    });
+  }
+  return out;
+}

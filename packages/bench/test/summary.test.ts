@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurement } from '../src/load.js';
+import { keyPattern } from '../src/memory.js';
+import { figures, type RunRecord, summarize } from '../src/summary.js';
+import type { VariantId } from '../src/variants.js';
+
+function run(variant: VariantId, round: number, rps: number, problems: string[] = []): RunRecord {
+  const measurement: Measurement = {
+    rps,
+    p50: 1,
+    p99: 2,
+    responses: rps,
+    errors: 0,
+    timeouts: 0,
+    statuses: { '200': rps },
+    seconds: 1,
+    problems,
+  };
+  return {
+    variant,
+    title: variant,
+    round,
+    measurement,
+    cpu: { serverMicrosPerRequest: 1e6 / rps, redisMicrosPerRequest: 0 },
+  };
+}
+
+describe('summaries', () => {
+  it('take medians over valid measured rounds only, listing void runs', () => {
+    const records = [
+      run('fastify', 0, 1),
+      run('fastify', 1, 100),
+      run('fastify', 2, 300, ['3 errors']),
+      run('fastify', 3, 200),
+      run('fastify', 4, 120),
+    ];
+    const [fastify] = summarize(records, ['fastify']);
+    expect(fastify).toMatchObject({
+      rps: 120,
+      validRounds: 3,
+      rounds: 4,
+      voidRuns: [{ round: 2, problems: ['3 errors'] }],
+    });
+  });
+
+  it('take ratios round by round and leave out a round where either side is void', () => {
+    const records = [
+      run('session-redis', 1, 80),
+      run('fastify', 1, 100),
+      run('session-redis', 2, 10, ['1 timeouts']),
+      run('fastify', 2, 100),
+      run('session-redis', 3, 180),
+      run('fastify', 3, 200),
+    ];
+    const ratio = figures(records, []).find((f) => f.name === 'session check (Redis) ÷ bare Fastify');
+    expect(ratio?.value).toBeCloseTo(0.85);
+    expect(ratio).toMatchObject({ basis: '2 paired rounds', goal: { op: '>=', target: 0.8, status: 'met' } });
+  });
+});
+
+describe('a goal figure with no valid pair of rounds', () => {
+  it('is shown as void, not left out and not missed', () => {
+    const records = [run('session-redis', 1, 80, ['2 errors']), run('fastify', 1, 100)];
+    const ratio = figures(records, []).find((f) => f.name === 'session check (Redis) ÷ bare Fastify');
+    expect(ratio).toMatchObject({ basis: '0 paired rounds', goal: { status: 'void' } });
+  });
+});
+
+describe('key patterns for the memory breakdown', () => {
+  it.each([
+    ['wxa:s:AuGqZTvkuldldGtbW5SfQEuyYpsLBi9nAn0KagTuFns', 'wxa:s:<id>'],
+    ['wxa:u:{wx0000000000000001:oIp6YlHnaJkZ2qJycJsPqD7xi5cd}:sessions', 'wxa:u:{<id>:<id>}:sessions'],
+    ['sess:n0OOrO1zl06kCY4xHVaP8UfKefw3vXqo', 'sess:<id>'],
+  ])('%s is %s', (key, pattern) => {
+    expect(keyPattern(key)).toBe(pattern);
+  });
+});
