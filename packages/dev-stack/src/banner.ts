@@ -1,24 +1,40 @@
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type StackPorts, stackUrls } from './stack.js';
 
-export interface Probe {
-  name: string;
-  url: string;
-}
+/**
+ * How to tell that one process is up. The simulator and the server log every request, so they
+ * are only asked to accept a connection (both listen once ready); the H5 dev server answers its
+ * first request only when its first build is done, which is what "up" means for it.
+ */
+export type Probe = { name: string; port: number } | { name: string; url: string };
 
-/** What must answer before the stack is "up": the H5 dev server is last (its first build takes a while). */
 export function probes(ports: StackPorts): Probe[] {
-  const urls = stackUrls(ports);
   return [
-    { name: 'simulator', url: `${urls.sim}/sim/calls` },
-    { name: 'server', url: `${urls.server}/readyz` },
+    { name: 'simulator', port: ports.sim },
+    { name: 'server', port: ports.server },
     { name: 'H5 dev server', url: `http://127.0.0.1:${ports.h5}/` },
   ];
 }
 
-async function answers(url: string): Promise<boolean> {
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2_000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => done(true));
+  });
+}
+
+async function answers(probe: Probe, signal: AbortSignal | undefined): Promise<boolean> {
+  if ('port' in probe) return accepts(probe.port);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    // No timeout of ours: webpack-dev-server holds the request until the first build is done.
+    const response = await fetch(probe.url, signal ? { signal } : {});
     await response.body?.cancel();
     return response.ok;
   } catch {
@@ -34,15 +50,15 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** Resolves once every probe answers 2xx; there is no deadline (a first webpack build is slow). */
+/** Resolves once every probe is up; there is no deadline (a first webpack build is slow). */
 export async function waitForStack(list: readonly Probe[], options: WaitOptions = {}): Promise<void> {
-  const { intervalMs = 500, onSlow, slowAfterMs = 90_000, signal } = options;
+  const { intervalMs = 1_000, onSlow, slowAfterMs = 120_000, signal } = options;
   const started = Date.now();
   let warned = false;
   for (;;) {
     signal?.throwIfAborted();
     const down = (
-      await Promise.all(list.map(async (probe) => ((await answers(probe.url)) ? [] : [probe.name])))
+      await Promise.all(list.map(async (probe) => ((await answers(probe, signal)) ? [] : [probe.name])))
     ).flat();
     if (down.length === 0) return;
     if (!warned && Date.now() - started >= slowAfterMs) {

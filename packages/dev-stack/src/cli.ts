@@ -29,9 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
       if (stop.signal.aborted) return 0;
       throw error;
     }
+    // Its work is done: turbo lets a persistent task end with 0 and keeps the others running.
     console.log(`\n${bannerText(ports)}\n`);
-    // Stay up with the others: a persistent task that ends looks like a crash in turbo's summary.
-    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
     return 0;
   }
   console.error(USAGE);

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_APP } from '@wxauth/wechat-sim';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { type E2eStack, startE2eStack } from './support/stack.js';
 
@@ -23,6 +23,19 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   stack = await startE2eStack();
   browser = await launchChromium();
+});
+
+afterEach(async (context) => {
+  const open = contexts.splice(0);
+  // What each device showed when the test failed, beside the screenshots of the steps it passed.
+  if (context.task.result?.state === 'fail') {
+    const name = context.task.name.replace(/[^\w]+/g, '-').slice(0, 60);
+    const pages = open.flatMap((browserContext) => browserContext.pages());
+    for (const [index, page] of pages.entries()) {
+      await shoot(page, `failed-${name}-${index + 1}`).catch(() => undefined);
+    }
+  }
+  for (const browserContext of open) await browserContext.close();
 });
 
 afterAll(async () => {

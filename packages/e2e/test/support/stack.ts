@@ -6,6 +6,8 @@ import { createSimulatorControl, type SimulatorControl, TEST_APP } from '@wxauth
 import { type StaticH5, serveH5 } from './static-h5.js';
 
 const require = createRequire(import.meta.url);
+// Generous: on a busy CI machine a cold start of the server has taken more than 20 s.
+const START_TIMEOUT_MS = 60_000;
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 export interface E2eStack {
@@ -43,6 +45,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       name: 'simulator',
       script: join(packageDir('@wxauth/wechat-sim'), 'dist/cli.js'),
       env: { PATH, LOG_LEVEL: 'warn' },
+      timeoutMs: START_TIMEOUT_MS,
     });
     stops.push(() => simulator.stop());
     const server = await startNodeService({
@@ -50,6 +53,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       script: join(packageDir('@wxauth/server'), 'dist/server.js'),
       readyPath: '/readyz',
       readyWhenOk: true,
+      timeoutMs: START_TIMEOUT_MS,
       env: {
         PATH,
         // Development, as on a laptop: CORS for the page's origin is a development-only setting.
