@@ -26,10 +26,26 @@ export default defineConfig<'webpack5'>(async () => {
         },
       },
     },
+    // The H5 build is for development and the end-to-end test only (its platform adapter asks the
+    // WeChat simulator for codes): see src/auth/default-platform.h5.ts.
     h5: {
+      // Taro's React components (@tarojs/components-react) instead of its web components: those get
+      // React 18's boolean props as attributes, so `disabled={false}` renders as disabled="false" and
+      // their own [disabled] / [loading] styles make every enabled button look disabled.
+      useHtmlComponents: true,
       publicPath: '/',
       staticDirectory: 'static',
       postcss: { autoprefixer: { enable: true, config: {} } },
+      devServer: {
+        // H5_PORT: the port `pnpm dev` gives the H5 dev server (the server's CORS allows its origin).
+        port: Number(process.env['H5_PORT'] || 10086),
+        // The stack prints its URLs once everything answers; no browser to open on a CI box or over SSH.
+        open: false,
+      },
+      // A development bundle over webpack's 244 KiB hint is expected; the weapp build has its own budget.
+      webpackChain(chain) {
+        chain.performance.hints(false);
+      },
     },
   };
   return config;

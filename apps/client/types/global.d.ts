@@ -10,5 +10,7 @@ declare namespace NodeJS {
     /** Base URL of the wxauth server, from the .env files. */
     TARO_APP_API_BASE?: string;
     TARO_APP_ID?: string;
+    /** The WeChat simulator, for the H5 development build's wx.login stand-in. */
+    TARO_APP_SIM_BASE?: string;
   }
 }

@@ -1,2 +1,3 @@
 export { freePort } from './free-port.js';
+export { type NodeService, type NodeServiceOptions, startNodeService } from './node-service.js';
 export { hasRedisServer, ping, type RedisServerHandle, startRedisServer } from './redis-server.js';

@@ -1,5 +1,4 @@
-import { apiBase } from '../api/client';
-import { createDefaultPlatform } from './default-platform';
+import { createDefaultPlatform, defaultApiBase } from './default-platform';
 import { SessionManager } from './session-manager';
 
 export { describeError } from './messages';
@@ -7,4 +6,4 @@ export { SessionError, type SessionErrorKind } from './session-error';
 export type { LogoutResult, SessionState } from './session-manager';
 
 /** The app's one session manager: every page shares its login state and its single-flight login. */
-export const session = new SessionManager({ platform: createDefaultPlatform(), baseUrl: apiBase });
+export const session = new SessionManager({ platform: createDefaultPlatform(), baseUrl: defaultApiBase });

@@ -23,7 +23,8 @@ export function createTaroPlatform(): Platform {
   };
 }
 
-const taroStorage: KeyValueStorage = {
+/** Taro's synchronous storage: wx.*StorageSync in the mini-program, localStorage in H5. */
+export const taroStorage: KeyValueStorage = {
   get: (key) => {
     // getStorageSync answers '' for a missing key.
     const value: unknown = Taro.getStorageSync(key);

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { describeError, type SessionState, session } from '../../auth';
 import { useSessionState, useSignedIn } from '../../auth/use-session-state';
+import { SimUserPicker } from '../../components/sim-user-picker';
 import { describeDuration, maskOpenid } from '../../utils/mask';
 
 type Action = 'signIn' | 'session' | 'logout' | 'logoutAll';
@@ -72,6 +73,7 @@ export default function Index() {
   const signedIn = state.status === 'signedIn';
   return (
     <View className="page">
+      <SimUserPicker />
       <Text className="status">{statusLine(state)}</Text>
       {notice && <Text className="notice">{notice}</Text>}
 
