@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { type WeChatClient, WeChatError } from '@wxauth/wechat';
 import type { Claims } from './claims.js';
 import { AppError } from './errors.js';
+import { sha256Base64url } from './hashing.js';
 import type { Sessions } from './sessions.js';
 import { isSafeIdentifier } from './stores/session-record.js';
 import type { SessionUser } from './stores/store.js';
@@ -12,7 +12,7 @@ export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
 /** Claims are keyed by a hash: the store never holds a code. The appid keeps apps apart. */
 export function claimKey(kind: 'c' | 'p', appid: string, code: string): string {
-  return `${kind}:${createHash('sha256').update(`${appid}:${code}`).digest('base64url')}`;
+  return `${kind}:${sha256Base64url(`${appid}:${code}`)}`;
 }
 
 // These fail the same way however often they are tried with the same code.

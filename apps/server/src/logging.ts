@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 
 /** A pino destination, e.g. a test's capture. */
@@ -62,5 +62,55 @@ export function loggerOptions(config: Config, stream?: LogStream): NonNullable<F
       err: (error: unknown) => serializeError(error),
     },
     ...(stream ? { stream } : {}),
+  };
+}
+
+// pino's standard levels; anything else (a custom level) counts as enabled and is left to pino.
+const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const rank = (level: string) => (level === 'silent' ? Number.POSITIVE_INFINITY : (LEVELS[level] ?? 0));
+
+type Bindings = Parameters<FastifyBaseLogger['child']>[0];
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger['child']>[1]>;
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Fastify's `childLoggerFactory`: each request's `request.log`, made real only when it writes a
+ * line. pino builds a child eagerly, running the redaction paths over its bindings (the request
+ * id) on every request, which cost several percent of a session check although LOG_LEVEL=warn
+ * writes nothing for it. The real child is pino's own, so its lines and redaction are unchanged.
+ */
+export function lazyChildLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  let child: FastifyBaseLogger | undefined;
+  const real = () => {
+    child ??= parent.child(bindings, options);
+    return child;
+  };
+  const levelOf = () => child?.level ?? options.level ?? parent.level;
+  const method =
+    (name: LogMethod) =>
+    (...args: unknown[]): void => {
+      if (name === 'silent' || rank(name) < rank(levelOf())) return;
+      const target = real();
+      Reflect.apply(target[name], target, args);
+    };
+  return {
+    get level() {
+      return levelOf();
+    },
+    set level(level: string) {
+      real().level = level;
+    },
+    fatal: method('fatal'),
+    error: method('error'),
+    warn: method('warn'),
+    info: method('info'),
+    debug: method('debug'),
+    trace: method('trace'),
+    silent: method('silent'),
+    child: (more, moreOptions) => real().child(more, moreOptions),
   };
 }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
+import { sha256Base64url } from './hashing.js';
 import type { Sealer } from './sealing.js';
 import type { SessionPolicy, SessionUser, Store } from './stores/store.js';
 
@@ -28,6 +29,9 @@ export function sessionPolicy(config: Config): SessionPolicy {
     // Long enough for a client coming back after a pause to hear SESSION_EXPIRED, short enough not
     // to keep dead sessions around for long.
     expiredGraceMs: Math.min(idleMs, 60 * 60 * 1000),
+    // A session check is a read; it writes only when the recorded use is older than this, so the
+    // idle timeout may run from a use up to 1 % of it (at most a minute) before the latest one.
+    slideStepMs: Math.min(idleMs / 100, 60 * 1000),
   };
 }
 
@@ -38,7 +42,7 @@ export function mintToken(): string {
 
 /** The store keys sessions by this, so a dump, a MONITOR or a trace never holds a usable token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return sha256Base64url(token);
 }
 
 /** 32 random bytes in base64url, as minted; anything else cannot be one of our tokens. */
@@ -46,6 +50,14 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const unauthenticated = (message: string) =>
   new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
+
+// Refusals are what an attacker sends by the thousand: each is made once and thrown as it is, so
+// refusing a token costs no stack capture (a 4xx's stack is never logged).
+const MALFORMED_TOKEN = unauthenticated('The bearer token is malformed.');
+const UNKNOWN_SESSION = unauthenticated('No session has this token.');
+const EXPIRED_SESSION = new AppError(401, 'SESSION_EXPIRED', 'The session has expired; log in again.', {
+  action: { kind: 'relogin' },
+});
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
   async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
@@ -66,15 +78,11 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
 
     /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
     async authenticate(token: string): Promise<AuthenticatedSession> {
-      if (!TOKEN_PATTERN.test(token)) throw unauthenticated('The bearer token is malformed.');
+      if (!TOKEN_PATTERN.test(token)) throw MALFORMED_TOKEN;
       const id = hashToken(token);
       const found = await store.touchSession(id);
-      if (!found) throw unauthenticated('No session has this token.');
-      if (found.state === 'expired') {
-        throw new AppError(401, 'SESSION_EXPIRED', 'The session has expired; log in again.', {
-          action: { kind: 'relogin' },
-        });
-      }
+      if (!found) throw UNKNOWN_SESSION;
+      if (found.state === 'expired') throw EXPIRED_SESSION;
       return { id, user: found.user, expiresAt: found.expiresAt };
     },
 

@@ -1,14 +1,10 @@
-import type { Clock, SessionLookup, SessionPolicy, SessionUser, Store } from './store.js';
+import { type SessionRecord, touchOutcome } from './session-record.js';
+import type { Clock, SessionLookup, SessionPolicy, Store } from './store.js';
 import { userKey } from './store.js';
 
 interface Entry<T> {
   value: T;
   expiresAt: number;
-}
-
-interface StoredSession {
-  user: SessionUser;
-  createdAt: number;
 }
 
 interface UserRecord {
@@ -33,7 +29,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { policy } = options;
   const now = options.clock ?? Date.now;
   const values = new Map<string, Entry<string>>();
-  const sessions = new Map<string, Entry<StoredSession>>();
+  const sessions = new Map<string, Entry<SessionRecord>>();
   const users = new Map<string, Entry<UserRecord>>();
   const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
 
@@ -64,7 +60,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
     async createSession(id, user) {
       const createdAt = now();
       sessions.set(id, {
-        value: { user, createdAt },
+        value: { user, createdAt, lastSeen: createdAt },
         expiresAt: createdAt + Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs,
       });
       const record = recordOf(user.appid, user.openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
@@ -85,11 +81,13 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       const entry = live(sessions, id);
       if (!entry) return null;
       const t = now();
-      const deadline = entry.value.createdAt + policy.maxAgeMs;
-      if (t >= deadline || entry.expiresAt - t <= policy.expiredGraceMs) return { state: 'expired' };
-      const expiresAt = Math.min(t + policy.idleMs, deadline);
-      entry.expiresAt = expiresAt + policy.expiredGraceMs;
-      return { state: 'live', user: entry.value.user, createdAt: entry.value.createdAt, expiresAt };
+      const outcome = touchOutcome(entry.value, t, policy);
+      if (outcome.state === 'expired') return outcome;
+      if (outcome.slide) {
+        entry.value = { ...entry.value, lastSeen: t };
+        entry.expiresAt = outcome.expiresAt + policy.expiredGraceMs;
+      }
+      return { state: 'live', user: entry.value.user, createdAt: entry.value.createdAt, expiresAt: outcome.expiresAt };
     },
 
     async deleteSession(id) {

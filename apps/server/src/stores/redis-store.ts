@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
-import { decodeSession, encodeSession } from './session-record.js';
+import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
 import { type Clock, type SessionLookup, type SessionPolicy, type SessionUser, type Store, userKey } from './store.js';
 
 interface LuaScript {
@@ -12,27 +12,6 @@ interface LuaScript {
 function lua(source: string): LuaScript {
   return { lua: source, sha: createHash('sha1').update(source).digest('hex') };
 }
-
-/**
- * The session check: one round trip that reads the session and slides its idle timeout. The key
- * expires at min(lastSeen + idle, deadline) + grace, so the idle check needs no last-seen field:
- * a remaining TTL within the grace period means the session idled out (SESSION_EXPIRED).
- * ARGV: now, idleMs, maxAgeMs, graceMs. Returns nil (missing), {0} (expired) or {1, value, expiresAt}.
- */
-const TOUCH = lua(`
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local sep = string.find(v, '|', 1, true)
-if not sep then return false end
-local now = tonumber(ARGV[1])
-local grace = tonumber(ARGV[4])
-local deadline = tonumber(string.sub(v, 1, sep - 1), 36) + tonumber(ARGV[3])
-local pttl = redis.call('PTTL', KEYS[1])
-if now >= deadline or (pttl >= 0 and pttl <= grace) then return {0} end
-local expiresAt = math.min(now + tonumber(ARGV[2]), deadline)
-redis.call('PEXPIRE', KEYS[1], expiresAt - now + grace)
-return {1, v, expiresAt}
-`);
 
 /*
  * A user's record is one string: `<secret>#<entry> <entry> ...`, where the secret is the caller's
@@ -159,7 +138,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const ttl = Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs;
         // Both writes leave together (auto-pipelining): one round trip, two slots.
         const [, evictedReply] = await Promise.all([
-          redis.set(sessionKey(id), encodeSession(user, createdAt), 'PX', ttl),
+          redis.set(sessionKey(id), encodeSession({ user, createdAt, lastSeen: createdAt }), 'PX', ttl),
           evaluate(
             ADD_SESSION,
             [userRecord(user)],
@@ -171,19 +150,24 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return { evicted: evicted.length };
       }),
 
+    // A plain GET, not a script: the check stays one cheap read (entering Lua cost Redis several
+    // times the commands it ran). The key expires at min(lastSeen + idle, deadline) + grace, so an
+    // expired session is still found during the grace period, and is never written back.
     touchSession: (id) =>
       run(async (): Promise<SessionLookup | null> => {
-        const reply = await evaluate(
-          TOUCH,
-          [sessionKey(id)],
-          [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs],
-        );
-        if (!Array.isArray(reply)) return null;
-        const [live, value, expiresAt] = reply;
-        if (live === 0) return { state: 'expired' };
-        const record = typeof value === 'string' ? decodeSession(value) : null;
-        if (!record || typeof expiresAt !== 'number') return null;
-        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt };
+        const name = sessionKey(id);
+        const value = await redis.get(name);
+        const record = value === null ? null : decodeSession(value);
+        if (!record) return null;
+        const t = now();
+        const outcome = touchOutcome(record, t, policy);
+        if (outcome.state === 'expired') return outcome;
+        if (outcome.slide) {
+          // XX: a session ended meanwhile (logout, eviction) is not brought back by this write.
+          const ttl = outcome.expiresAt - t + policy.expiredGraceMs;
+          await redis.set(name, encodeSession({ ...record, lastSeen: t }), 'PX', ttl, 'XX');
+        }
+        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt: outcome.expiresAt };
       }),
 
     deleteSession: (id) =>

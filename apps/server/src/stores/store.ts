@@ -22,10 +22,12 @@ export interface Store {
   createSession(id: string, user: SessionUser): Promise<{ evicted: number }>;
 
   /**
-   * The session check on every authenticated request, in one backend round trip: a live session
-   * is returned and its idle timeout slides to `now + idleMs` (never past its absolute deadline).
-   * `expired`: the session existed but idled out or passed its deadline recently (within
-   * `expiredGraceMs`); `null`: no such session (never existed, logged out, or expired long ago).
+   * The session check on every authenticated request, in one backend round trip (one read): a
+   * live session is returned and its use recorded, which slides its idle timeout to `now + idleMs`
+   * (never past its absolute deadline; recorded at most once per `slideStepMs`, see
+   * session-record.ts `touchOutcome`). `expired`: the session existed but idled out or passed its
+   * deadline recently (within `expiredGraceMs`); `null`: no such session (never existed, logged
+   * out, or expired long ago). A read never brings an expired session back.
    */
   touchSession(id: string): Promise<SessionLookup | null>;
 
@@ -86,6 +88,8 @@ export interface SessionPolicy {
   maxPerUser: number;
   /** How long an expired session is still recognised (to answer SESSION_EXPIRED rather than UNAUTHENTICATED). */
   expiredGraceMs: number;
+  /** A use is recorded (the session rewritten) only when the last recorded one is at least this old. */
+  slideStepMs: number;
 }
 
 /** A clock, replaceable in tests. */

@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionPolicy, Store } from '../../src/stores/store.js';
 
 /** Short enough to test expiry for real (the Redis store's TTLs run on Redis's clock). */
-export const SUITE_POLICY: SessionPolicy = { idleMs: 400, maxAgeMs: 1200, maxPerUser: 3, expiredGraceMs: 400 };
+export const SUITE_POLICY: SessionPolicy = {
+  idleMs: 400,
+  maxAgeMs: 1200,
+  maxPerUser: 3,
+  expiredGraceMs: 400,
+  slideStepMs: 40,
+};
 
 const alice = { appid: 'wx0000000000000001', openid: 'o-alice', unionid: 'u-alice' };
 const bob = { appid: 'wx0000000000000001', openid: 'o-bob' };
@@ -65,6 +71,35 @@ export function describeStore(name: string, makeStore: (policy: SessionPolicy) =
           await sleep(SUITE_POLICY.idleMs / 2);
           expect((await store.touchSession(id))?.state).toBe('live');
         }
+      });
+
+      it('keeps an idled-out session expired however often it is read', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        await sleep(SUITE_POLICY.idleMs + 40);
+        for (let i = 0; i < 3; i++) {
+          expect(await store.touchSession(id)).toEqual({ state: 'expired' });
+          await sleep(SUITE_POLICY.expiredGraceMs / 8);
+        }
+        await sleep(SUITE_POLICY.expiredGraceMs);
+        expect(await store.touchSession(id)).toBeNull();
+      });
+
+      it('records a use at most once per slide step', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        const first = await store.touchSession(id);
+        const second = await store.touchSession(id);
+        if (first?.state !== 'live' || second?.state !== 'live') throw new Error('the session should be live');
+        // Either the second touch found the use recorded less than a step ago and wrote nothing,
+        // or a full step had passed (a slow machine) and it recorded its own.
+        const moved = second.expiresAt - first.expiresAt;
+        expect(moved === 0 || moved >= SUITE_POLICY.slideStepMs).toBe(true);
+        await sleep(SUITE_POLICY.slideStepMs + 20);
+        const third = await store.touchSession(id);
+        expect(third?.state === 'live' && third.expiresAt).toBeGreaterThanOrEqual(
+          second.expiresAt + SUITE_POLICY.slideStepMs,
+        );
       });
 
       it('ends a session at its absolute deadline however often it is used', async () => {
