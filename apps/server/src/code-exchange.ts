@@ -10,9 +10,13 @@ import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
 /** A wx.login code lives 5 minutes: a retry within them must find the first outcome. */
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
-/** Claims are keyed by a hash: the store never holds a code. The appid keeps apps apart. */
+/**
+ * Claims are keyed by a hash: the store never holds a code. The appid keeps apps apart. 128 bits
+ * of the SHA-256 (22 characters) are as safe against a collision or a guess among codes that live
+ * 5 minutes, and save 21 bytes of key per login.
+ */
 export function claimKey(kind: 'c' | 'p', appid: string, code: string): string {
-  return `${kind}:${sha256Base64url(`${appid}:${code}`)}`;
+  return `${kind}:${sha256Base64url(`${appid}:${code}`).slice(0, 22)}`;
 }
 
 // These fail the same way however often they are tried with the same code.

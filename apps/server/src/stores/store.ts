@@ -98,8 +98,9 @@ export type Clock = () => number;
 /**
  * A user's one record: their session_key record and their session index. One key rather than two
  * keeps a user's footprint small (bytes per session is a benchmark figure), and it is one Redis
- * Cluster slot by construction.
+ * Cluster slot by construction. Users of the default app (the server's first) are named by their
+ * openid alone: an openid never holds ':', so the two forms cannot meet.
  */
-export function userKey(appid: string, openid: string): string {
-  return `u:${appid}:${openid}`;
+export function userKey(appid: string, openid: string, defaultAppid?: string): string {
+  return appid === defaultAppid ? `u:${openid}` : `u:${appid}:${openid}`;
 }
