@@ -42,17 +42,26 @@ const unusableIdentifier = () =>
     action: { kind: 'relogin' },
   });
 
+export interface Login {
+  user: SessionUser;
+  token: string;
+  expiresIn: number;
+}
+
 /**
  * The code-to-session exchange with de-duplication: concurrent or retried requests carrying the
- * same code make exactly one code2Session call, and each gets the user it returned (the fix for
- * "40163 code been used" when a client retries). The session_key is stored under the user before
- * the claim settles, so every waiter finds it.
+ * same code make exactly one code2Session call, and each gets a session of the user it returned
+ * (the fix for "40163 code been used" when a client retries). The request that makes the call
+ * stores the session_key and its own session in one write before the claim settles, so every
+ * waiter finds the key; each waiter then gets a session of its own.
  */
 export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; pendingMs: number }) {
   const { claims, sessions } = deps;
   return {
-    async exchange(client: WeChatClient, code: string): Promise<SessionUser> {
+    async login(client: WeChatClient, code: string): Promise<Login> {
       try {
+        // Set only in the request whose claim did the work (the others share its outcome).
+        let own: Login | undefined;
         const outcome = await claims.run(
           claimKey('c', client.appid, code),
           async () => {
@@ -62,7 +71,7 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
             if (!isSafeIdentifier(user.openid) || (user.unionid !== undefined && !isSafeIdentifier(user.unionid))) {
               throw unusableIdentifier();
             }
-            await sessions.saveSessionKey(user, result.sessionKey);
+            own = { user, ...(await sessions.issue(user, result.sessionKey)) };
             return `${user.openid}|${user.unionid ?? ''}`;
           },
           {
@@ -72,9 +81,11 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
             recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
           },
         );
+        if (own) return own;
         const [openid, unionid] = outcome.split('|');
         if (!openid) throw unusableIdentifier();
-        return unionid ? { appid: client.appid, openid, unionid } : { appid: client.appid, openid };
+        const user: SessionUser = unionid ? { appid: client.appid, openid, unionid } : { appid: client.appid, openid };
+        return { user, ...(await sessions.issue(user)) };
       } catch (error) {
         throw fromUpstream(error, 'login');
       }

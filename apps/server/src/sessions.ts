@@ -68,11 +68,31 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
     return previous === null || previous === undefined ? { current } : { current, previous };
   }
 
+  /**
+   * The store keeps the key a login replaced as the previous one unless it is the same string. A
+   * sealed key is a new string each time (a fresh IV), so when WeChat hands out the same
+   * session_key again (it does within its refresh period) the store kept that key twice: put the
+   * older previous back, unless another login has moved on meanwhile. Only with encryption on.
+   */
+  async function keepRealPrevious(user: SessionUser, sessionKey: string, sealed: string, replaced: string) {
+    const [current = '', previous] = replaced.split(' ');
+    if (current === sealed || sealer.open(current) !== sessionKey) return;
+    await store.setPreviousSecret(user.appid, user.openid, sealed, previous ?? null);
+  }
+
   return {
-    /** A new session for the user; the token is returned once and never stored. */
-    async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
+    /**
+     * A new session for the user; the token is returned once and never stored. With `sessionKey`
+     * (a login's code2Session result) the user's session_key is kept in the same write: latest
+     * exchange wins (WeChat holds one valid key per user), the key it replaced is kept beside it.
+     */
+    async issue(user: SessionUser, sessionKey?: string): Promise<{ token: string; expiresIn: number }> {
       const token = mintToken();
-      await store.createSession(hashToken(token), user);
+      const sealed = sessionKey === undefined ? undefined : sealer.seal(sessionKey);
+      const { replacedSecret } = await store.createSession(hashToken(token), user, sealed);
+      if (sealed !== undefined && sessionKey !== undefined && replacedSecret !== null) {
+        await keepRealPrevious(user, sessionKey, sealed, replacedSecret);
+      }
       return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };
     },
 
@@ -92,21 +112,6 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
 
     async endAll(user: SessionUser): Promise<number> {
       return store.deleteUserSessions(user.appid, user.openid);
-    },
-
-    /**
-     * Keeps the user's session_key (latest exchange wins: WeChat holds one valid key per user) for
-     * as long as any session of theirs can live, plus the key it replaced.
-     */
-    async saveSessionKey(user: SessionUser, sessionKey: string): Promise<void> {
-      const existing = await sessionKeys(user);
-      const ttl = policy.maxAgeMs + policy.expiredGraceMs;
-      const keys: SessionKeys =
-        existing && existing.current !== sessionKey
-          ? { current: sessionKey, previous: existing.current }
-          : { current: sessionKey, ...(existing?.previous === undefined ? {} : { previous: existing.previous }) };
-      const sealed = [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => sealer.seal(k));
-      await store.setUserSecret(user.appid, user.openid, sealed.join(' '), ttl);
     },
 
     /** The user's session_key and the one it replaced; null when the store has none (or cannot open it). */

@@ -1,6 +1,6 @@
 import { type SessionRecord, touchOutcome } from './session-record.js';
 import type { Clock, SessionLookup, SessionPolicy, Store } from './store.js';
-import { userKey } from './store.js';
+import { assertSecret, rotateSecret, userKey } from './store.js';
 
 interface Entry<T> {
   value: T;
@@ -57,13 +57,16 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const store: Store = {
     kind: 'memory',
 
-    async createSession(id, user) {
+    async createSession(id, user, secret) {
+      if (secret !== undefined) assertSecret(secret);
       const createdAt = now();
       sessions.set(id, {
         value: { user, createdAt, lastSeen: createdAt },
         expiresAt: createdAt + Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs,
       });
       const record = recordOf(user.appid, user.openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
+      const replacedSecret = record.secret;
+      if (secret !== undefined) record.secret = rotateSecret(replacedSecret, secret);
       for (const [member, created] of record.sessions) {
         if (created < createdAt - policy.maxAgeMs) record.sessions.delete(member);
       }
@@ -74,7 +77,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
         sessions.delete(member);
       }
       users.set(userKey(user.appid, user.openid), { value: record, expiresAt: createdAt + userTtl });
-      return { evicted: evicted.length };
+      return { evicted: evicted.length, replacedSecret };
     },
 
     async touchSession(id): Promise<SessionLookup | null> {
@@ -113,11 +116,13 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       return recordOf(appid, openid)?.value.secret ?? null;
     },
 
-    async setUserSecret(appid, openid, value, ttlMs) {
-      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
-      const record = recordOf(appid, openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
-      record.secret = value;
-      users.set(userKey(appid, openid), { value: record, expiresAt: ttl(ttlMs) });
+    async setPreviousSecret(appid, openid, current, previous) {
+      assertSecret(current);
+      if (previous !== null) assertSecret(previous);
+      const record = recordOf(appid, openid)?.value;
+      if (!record?.secret || record.secret.split(' ')[0] !== current) return false;
+      record.secret = previous === null ? current : `${current} ${previous}`;
+      return true;
     },
 
     async get(key) {

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
 import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
-import { type Clock, type SessionLookup, type SessionPolicy, type SessionUser, type Store, userKey } from './store.js';
+import {
+  assertSecret,
+  type Clock,
+  type SessionLookup,
+  type SessionPolicy,
+  type SessionUser,
+  type Store,
+  userKey,
+} from './store.js';
 
 interface LuaScript {
   readonly lua: string;
@@ -22,21 +30,34 @@ function lua(source: string): LuaScript {
 
 /**
  * Adds a session to its user's record, forgets entries past their absolute lifetime and returns
- * the oldest beyond the cap (the caller deletes those sessions: another slot in Redis Cluster).
- * ARGV: entry, oldestLiveCreatedAt (base36), maxPerUser, ttlMs.
+ * the record's secret as it was, then the ids of the oldest sessions beyond the cap (the caller
+ * deletes those sessions: another slot in Redis Cluster). With a secret (a login's new
+ * session_key) it also rotates the secret the way `rotateSecret` in store.ts does: one read and
+ * one write of the record per login.
+ * ARGV: entry, oldestLiveCreatedAt (sortableTime), maxPerUser, ttlMs, secret or ''.
  */
 const ADD_SESSION = lua(`
 local v = redis.call('GET', KEYS[1]) or '#'
 local sep = string.find(v, '#', 1, true) or 0
+local old = string.sub(v, 1, sep - 1)
+local secret = old
+if ARGV[5] ~= '' then
+  local current, previous = string.match(old, '^(%S*) ?(%S*)$')
+  current, previous = current or '', previous or ''
+  local kept = previous
+  if current ~= '' and current ~= ARGV[5] then kept = current end
+  secret = ARGV[5]
+  if kept ~= '' then secret = secret .. ' ' .. kept end
+end
 local entries = {}
 for e in string.gmatch(string.sub(v, sep + 1), '%S+') do
   if string.sub(e, 1, 6) >= ARGV[2] then table.insert(entries, e) end
 end
 table.insert(entries, ARGV[1])
-local evicted = {}
-while #entries > tonumber(ARGV[3]) do table.insert(evicted, string.sub(table.remove(entries, 1), 7)) end
-redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#' .. table.concat(entries, ' '), 'PX', ARGV[4])
-return evicted
+local reply = {old}
+while #entries > tonumber(ARGV[3]) do table.insert(reply, string.sub(table.remove(entries, 1), 7)) end
+redis.call('SET', KEYS[1], secret .. '#' .. table.concat(entries, ' '), 'PX', ARGV[4])
+return reply
 `);
 
 /** Removes one session from its user's record. ARGV: id. */
@@ -63,11 +84,15 @@ redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#', 'KEEPTTL')
 return ids
 `);
 
-/** Replaces the secret part of a user's record, keeping its sessions. ARGV: secret, ttlMs. */
-const SET_SECRET = lua(`
-local v = redis.call('GET', KEYS[1]) or '#'
+/** Sets the previous secret while the current one is ARGV[1]. ARGV: current, previous or ''. */
+const SET_PREVIOUS = lua(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
 local sep = string.find(v, '#', 1, true) or 0
-redis.call('SET', KEYS[1], ARGV[1] .. '#' .. string.sub(v, sep + 1), 'PX', ARGV[2])
+if string.match(string.sub(v, 1, sep - 1), '^%S*') ~= ARGV[1] then return 0 end
+local secret = ARGV[1]
+if ARGV[2] ~= '' then secret = secret .. ' ' .. ARGV[2] end
+redis.call('SET', KEYS[1], secret .. string.sub(v, sep), 'KEEPTTL')
 return 1
 `);
 
@@ -135,23 +160,31 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const store: Store = {
     kind: 'redis',
 
-    createSession: (id, user) =>
-      run(async () => {
+    createSession: (id, user, secret) => {
+      if (secret !== undefined) assertSecret(secret);
+      return run(async () => {
         const createdAt = now();
         const ttl = Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs;
         // Both writes leave together (auto-pipelining): one round trip, two slots.
-        const [, evictedReply] = await Promise.all([
+        const [, reply] = await Promise.all([
           redis.set(sessionKey(id), encodeSession({ user, createdAt, lastSeen: createdAt }, defaultAppid), 'PX', ttl),
           evaluate(
             ADD_SESSION,
             [userRecord(user)],
-            [sortableTime(createdAt) + id, sortableTime(createdAt - policy.maxAgeMs), policy.maxPerUser, userTtl],
+            [
+              sortableTime(createdAt) + id,
+              sortableTime(createdAt - policy.maxAgeMs),
+              policy.maxPerUser,
+              userTtl,
+              secret ?? '',
+            ],
           ),
         ]);
-        const evicted = stringArray(evictedReply);
+        const [replaced = '', ...evicted] = stringArray(reply);
         await Promise.all(evicted.map((old) => redis.del(sessionKey(old))));
-        return { evicted: evicted.length };
-      }),
+        return { evicted: evicted.length, replacedSecret: replaced === '' ? null : replaced };
+      });
+    },
 
     // A plain GET, not a script: the check stays one cheap read (entering Lua cost Redis several
     // times the commands it ran). The key expires at min(lastSeen + idle, deadline) + grace, so an
@@ -196,11 +229,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return secret ? secret : null;
       }),
 
-    setUserSecret: (appid, openid, value, ttlMs) => {
-      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
-      return run(async () => {
-        await evaluate(SET_SECRET, [userRecord({ appid, openid })], [value, Math.max(1, Math.ceil(ttlMs))]);
-      });
+    setPreviousSecret: (appid, openid, current, previous) => {
+      assertSecret(current);
+      if (previous !== null) assertSecret(previous);
+      return run(
+        async () => (await evaluate(SET_PREVIOUS, [userRecord({ appid, openid })], [current, previous ?? ''])) === 1,
+      );
     },
 
     get: (name) => run(() => redis.get(key(name))),

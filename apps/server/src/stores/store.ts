@@ -17,9 +17,17 @@ export interface Store {
 
   /**
    * Stores a new session under `id` (a hash of its token), adds it to its user's index, and ends
-   * the user's oldest sessions beyond `policy.maxPerUser`. Returns how many were ended that way.
+   * the user's oldest sessions beyond `policy.maxPerUser`. With `secret` (a login that brought a
+   * new session_key), the same write of the user's record makes it their current secret, the one
+   * it replaces kept as the previous (see `rotateSecret`). Returns how many sessions were ended,
+   * and the user's secret record as it was before (null if none), so the caller can tell a key
+   * sealed anew from a new key.
    */
-  createSession(id: string, user: SessionUser): Promise<{ evicted: number }>;
+  createSession(
+    id: string,
+    user: SessionUser,
+    secret?: string,
+  ): Promise<{ evicted: number; replacedSecret: string | null }>;
 
   /**
    * The session check on every authenticated request, in one backend round trip (one read): a
@@ -38,12 +46,15 @@ export interface Store {
   deleteUserSessions(appid: string, openid: string): Promise<number>;
 
   /**
-   * The user's session_key record (opaque to the store, sealed by the caller, without '#'), kept
-   * in one record with the user's session index; null when absent.
+   * The user's secret record, `<current>[ <previous>]` (each opaque to the store: sealed by the
+   * caller, without '#' or ' '), kept in one record with the user's session index; null when absent.
    */
   getUserSecret(appid: string, openid: string): Promise<string | null>;
-  /** Replaces the user's session_key record; the user's record then lives ttlMs (sessions included). */
-  setUserSecret(appid: string, openid: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Sets the previous secret (none when null) while `current` is still the current one; false (and
+   * nothing written) once another login has replaced it. The user's record keeps its expiry.
+   */
+  setPreviousSecret(appid: string, openid: string, current: string, previous: string | null): Promise<boolean>;
 
   /** A plain value, or null when absent or expired. */
   get(key: string): Promise<string | null>;
@@ -90,6 +101,23 @@ export interface SessionPolicy {
   expiredGraceMs: number;
   /** A use is recorded (the session rewritten) only when the last recorded one is at least this old. */
   slideStepMs: number;
+}
+
+/**
+ * The user's secret record after a login brought `next`: latest wins, and the one it replaces is
+ * kept as the previous (it tells data encrypted before the rotation from junk), unless the two are
+ * the same string; then the older previous stays. The Redis store's LOGIN script follows the
+ * same rule in Lua.
+ */
+export function rotateSecret(existing: string | null, next: string): string {
+  const [current = '', previous = ''] = (existing ?? '').split(' ');
+  const kept = current !== '' && current !== next ? current : previous;
+  return kept === '' ? next : `${next} ${kept}`;
+}
+
+/** One secret of a user's record: the record's separators cannot be in it. */
+export function assertSecret(value: string): void {
+  if (value === '' || /[#\s]/.test(value)) throw new TypeError("a user secret is one non-empty word without '#'");
 }
 
 /** A clock, replaceable in tests. */
