@@ -52,8 +52,8 @@ export interface Login {
  * The code-to-session exchange with de-duplication: concurrent or retried requests carrying the
  * same code make exactly one code2Session call, and each gets a session of the user it returned
  * (the fix for "40163 code been used" when a client retries). The request that makes the call
- * stores the session_key and its own session in one write before the claim settles, so every
- * waiter finds the key; each waiter then gets a session of its own.
+ * stores the session_key and its own session in one write of the user's record, sent before the
+ * claim's outcome, so every waiter finds the key; each waiter then gets a session of its own.
  */
 export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; pendingMs: number }) {
   const { claims, sessions } = deps;
@@ -61,7 +61,7 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
     async login(client: WeChatClient, code: string): Promise<Login> {
       try {
         // Set only in the request whose claim did the work (the others share its outcome).
-        let own: Login | undefined;
+        let own: Promise<Login> | undefined;
         const outcome = await claims.run(
           claimKey('c', client.appid, code),
           async () => {
@@ -71,7 +71,12 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
             if (!isSafeIdentifier(user.openid) || (user.unionid !== undefined && !isSafeIdentifier(user.unionid))) {
               throw unusableIdentifier();
             }
-            own = { user, ...(await sessions.issue(user, result.sessionKey)) };
+            // The session and the session_key leave now and the claim's outcome right behind them,
+            // on the same connection: Redis runs them in that order (no waiter sees the claim
+            // settled before the key is stored), and one round trip covers both.
+            own = sessions.issue(user, result.sessionKey).then((issued) => ({ user, ...issued }));
+            // Awaited below once the claim has settled; this only keeps a failure from going unhandled meanwhile.
+            own.catch(() => {});
             return `${user.openid}|${user.unionid ?? ''}`;
           },
           {
@@ -81,7 +86,7 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
             recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
           },
         );
-        if (own) return own;
+        if (own) return await own;
         const [openid, unionid] = outcome.split('|');
         if (!openid) throw unusableIdentifier();
         const user: SessionUser = unionid ? { appid: client.appid, openid, unionid } : { appid: client.appid, openid };
