@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 
 /** A pino destination, e.g. a test's capture. */
@@ -63,4 +63,83 @@ export function loggerOptions(config: Config, stream?: LogStream): NonNullable<F
     },
     ...(stream ? { stream } : {}),
   };
+}
+
+// pino's standard levels; anything else (a custom level) counts as enabled and is left to pino.
+const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const rank = (level: string) => (level === 'silent' ? Number.POSITIVE_INFINITY : (LEVELS[level] ?? 0));
+
+type Bindings = Parameters<FastifyBaseLogger['child']>[0];
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger['child']>[1]>;
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * Each request's `request.log`, made real only when it writes a line. pino builds a child
+ * eagerly, running the redaction paths over its bindings (the request id) on every request, which
+ * cost several percent of a session check although LOG_LEVEL=warn writes nothing for it. The real
+ * child is pino's own, so its lines and their redaction are unchanged. A class: one allocation per
+ * request, its methods shared.
+ */
+class LazyRequestLogger implements FastifyBaseLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Bindings;
+  readonly #options: ChildLoggerOptions;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+    this.#options = options;
+  }
+
+  get level(): string {
+    return this.#child?.level ?? this.#options.level ?? this.#parent.level;
+  }
+  set level(level: string) {
+    this.#real().level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    this.#write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#real().child(bindings, options);
+  }
+
+  #real(): FastifyBaseLogger {
+    this.#child ??= this.#parent.child(this.#bindings, this.#options);
+    return this.#child;
+  }
+
+  #write(method: LogMethod, args: unknown[]): void {
+    if (rank(method) < rank(this.level)) return;
+    const target = this.#real();
+    Reflect.apply(target[method], target, args);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: a request logger that costs nothing until it writes. */
+export function lazyChildLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  return new LazyRequestLogger(parent, bindings, options);
 }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
+import { sha256Base64url } from './hashing.js';
 import type { Sealer } from './sealing.js';
 import type { SessionPolicy, SessionUser, Store } from './stores/store.js';
 
@@ -28,17 +29,35 @@ export function sessionPolicy(config: Config): SessionPolicy {
     // Long enough for a client coming back after a pause to hear SESSION_EXPIRED, short enough not
     // to keep dead sessions around for long.
     expiredGraceMs: Math.min(idleMs, 60 * 60 * 1000),
+    // A session check is a read; it writes only when the recorded use is older than this, so the
+    // idle timeout may run from a use up to 1 % of it (at most a minute) before the latest one.
+    slideStepMs: Math.min(idleMs / 100, 60 * 1000),
   };
 }
 
+const TOKEN_BYTES = 32;
+// The CSPRNG is asked for 64 tokens' worth at a time: one randomBytes call per token cost about
+// ten times as much as slicing a pooled buffer (Node pools randomUUID's entropy the same way).
+// Each token's bytes are wiped from the pool once taken.
+const tokenPool = Buffer.alloc(TOKEN_BYTES * 64);
+let tokenOffset = tokenPool.length;
+
 /** 32 bytes from the CSPRNG, base64url: opaque, nothing inside it. */
 export function mintToken(): string {
-  return randomBytes(32).toString('base64url');
+  if (tokenOffset === tokenPool.length) {
+    randomFillSync(tokenPool);
+    tokenOffset = 0;
+  }
+  const end = tokenOffset + TOKEN_BYTES;
+  const token = tokenPool.toString('base64url', tokenOffset, end);
+  tokenPool.fill(0, tokenOffset, end);
+  tokenOffset = end;
+  return token;
 }
 
 /** The store keys sessions by this, so a dump, a MONITOR or a trace never holds a usable token. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return sha256Base64url(token);
 }
 
 /** 32 random bytes in base64url, as minted; anything else cannot be one of our tokens. */
@@ -46,6 +65,14 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const unauthenticated = (message: string) =>
   new AppError(401, 'UNAUTHENTICATED', message, { action: { kind: 'relogin' } });
+
+// Refusals are what an attacker sends by the thousand: each is made once and thrown as it is, so
+// refusing a token costs no stack capture (a 4xx's stack is never logged).
+const MALFORMED_TOKEN = unauthenticated('The bearer token is malformed.');
+const UNKNOWN_SESSION = unauthenticated('No session has this token.');
+const EXPIRED_SESSION = new AppError(401, 'SESSION_EXPIRED', 'The session has expired; log in again.', {
+  action: { kind: 'relogin' },
+});
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
   async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
@@ -56,25 +83,41 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
     return previous === null || previous === undefined ? { current } : { current, previous };
   }
 
+  /**
+   * The store keeps the key a login replaced as the previous one unless it is the same string. A
+   * sealed key is a new string each time (a fresh IV), so when WeChat hands out the same
+   * session_key again (it does within its refresh period) the store kept that key twice: put the
+   * older previous back, unless another login has moved on meanwhile. Only with encryption on.
+   */
+  async function keepRealPrevious(user: SessionUser, sessionKey: string, sealed: string, replaced: string) {
+    const [current = '', previous] = replaced.split(' ');
+    if (current === sealed || sealer.open(current) !== sessionKey) return;
+    await store.setPreviousSecret(user.appid, user.openid, sealed, previous ?? null);
+  }
+
   return {
-    /** A new session for the user; the token is returned once and never stored. */
-    async issue(user: SessionUser): Promise<{ token: string; expiresIn: number }> {
+    /**
+     * A new session for the user; the token is returned once and never stored. With `sessionKey`
+     * (a login's code2Session result) the user's session_key is kept in the same write: latest
+     * exchange wins (WeChat holds one valid key per user), the key it replaced is kept beside it.
+     */
+    async issue(user: SessionUser, sessionKey?: string): Promise<{ token: string; expiresIn: number }> {
       const token = mintToken();
-      await store.createSession(hashToken(token), user);
+      const sealed = sessionKey === undefined ? undefined : sealer.seal(sessionKey);
+      const { replacedSecret } = await store.createSession(hashToken(token), user, sealed);
+      if (sealed !== undefined && sessionKey !== undefined && replacedSecret !== null) {
+        await keepRealPrevious(user, sessionKey, sealed, replacedSecret);
+      }
       return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };
     },
 
     /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
     async authenticate(token: string): Promise<AuthenticatedSession> {
-      if (!TOKEN_PATTERN.test(token)) throw unauthenticated('The bearer token is malformed.');
+      if (!TOKEN_PATTERN.test(token)) throw MALFORMED_TOKEN;
       const id = hashToken(token);
       const found = await store.touchSession(id);
-      if (!found) throw unauthenticated('No session has this token.');
-      if (found.state === 'expired') {
-        throw new AppError(401, 'SESSION_EXPIRED', 'The session has expired; log in again.', {
-          action: { kind: 'relogin' },
-        });
-      }
+      if (!found) throw UNKNOWN_SESSION;
+      if (found.state === 'expired') throw EXPIRED_SESSION;
       return { id, user: found.user, expiresAt: found.expiresAt };
     },
 
@@ -84,21 +127,6 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
 
     async endAll(user: SessionUser): Promise<number> {
       return store.deleteUserSessions(user.appid, user.openid);
-    },
-
-    /**
-     * Keeps the user's session_key (latest exchange wins: WeChat holds one valid key per user) for
-     * as long as any session of theirs can live, plus the key it replaced.
-     */
-    async saveSessionKey(user: SessionUser, sessionKey: string): Promise<void> {
-      const existing = await sessionKeys(user);
-      const ttl = policy.maxAgeMs + policy.expiredGraceMs;
-      const keys: SessionKeys =
-        existing && existing.current !== sessionKey
-          ? { current: sessionKey, previous: existing.current }
-          : { current: sessionKey, ...(existing?.previous === undefined ? {} : { previous: existing.previous }) };
-      const sealed = [keys.current, keys.previous].filter((k) => k !== undefined).map((k) => sealer.seal(k));
-      await store.setUserSecret(user.appid, user.openid, sealed.join(' '), ttl);
     },
 
     /** The user's session_key and the one it replaced; null when the store has none (or cannot open it). */

@@ -174,6 +174,24 @@ describe.each([
   });
 
   it.each([
+    ['as is', {}],
+    ['encrypted at rest', { SESSION_KEY_SECRET: randomBytes(32).toString('base64') }],
+  ])(
+    'still tells a rotation apart after later logins bring the same key again (session keys %s)',
+    async (_how, env) => {
+      const server = await start(env);
+      await login(server, code('lou'));
+      const stale = fake.encrypt(APPID, 'o-lou', { shareTicket: 'x' });
+      await login(server, code('lou', 'rot'));
+      const token = await login(server, code('lou'));
+      expect(await call(server, 'decrypt', { token, body: stale })).toMatchObject({
+        status: 400,
+        body: { error: { code: 'SESSION_KEY_ROTATED' } },
+      });
+    },
+  );
+
+  it.each([
     [
       'data that no key of the user opens',
       () => ({ encryptedData: randomBytes(32).toString('base64'), iv: randomBytes(16).toString('base64') }),

@@ -1,6 +1,12 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
+import { rateLimitStore } from '../src/plugins/rate-limit.js';
+import { createMemoryStore } from '../src/stores/memory-store.js';
 import { buildTestApp, call } from './helper.js';
+import { SUITE_POLICY } from './stores/store-suite.js';
 import { useRedisServer } from './support/redis.js';
 
 const redis = useRedisServer();
@@ -51,5 +57,42 @@ describe('login rate limit', () => {
     expect((await from('203.0.113.1', 1)).statusCode).toBe(200);
     expect((await from('203.0.113.1', 2)).statusCode).toBe(429);
     expect((await from('203.0.113.2', 3)).statusCode).toBe(200);
+  });
+});
+
+// Regression: the store's per-route child read `route.method`/`route.url`, which @fastify/rate-limit
+// passes under `routeInfo`, so every limited route shared one counter per IP
+// (`rl:undefined:undefined:<ip>`).
+describe('rate-limit counters', () => {
+  it('are per route and per client IP, not one counter per IP for every limited route', async () => {
+    const store = createMemoryStore({ policy: SUITE_POLICY });
+    const app = Fastify();
+    await app.register(rateLimit, { global: false, store: rateLimitStore(store), keyGenerator: (r) => r.ip });
+    for (const url of ['/a', '/b']) {
+      app.get(url, { config: { rateLimit: { max: 1, timeWindow: 60_000 } } }, async () => ({ ok: true }));
+    }
+    const get = (url: string, ip: string) => app.inject({ method: 'GET', url, remoteAddress: ip });
+    expect((await get('/a', '192.0.2.1')).statusCode).toBe(200);
+    expect((await get('/a', '192.0.2.1')).statusCode).toBe(429);
+    expect((await get('/b', '192.0.2.1')).statusCode).toBe(200);
+    expect((await get('/a', '192.0.2.2')).statusCode).toBe(200);
+    expect(await store.get('rl:GET:/a:192.0.2.1')).toBe('2');
+    expect(await store.get('rl:GET:/b:192.0.2.1')).toBe('1');
+    await app.close();
+    await store.close();
+  });
+
+  it('name the login route and the client IP in their Redis key', async () => {
+    const env = redis.env();
+    const app = await buildTestApp(env);
+    apps.push(app);
+    expect((await attempt(app, 20)).status).toBe(200);
+    const client = new Redis(env.REDIS_URL);
+    try {
+      const keys = await client.keys(`${env.REDIS_KEY_PREFIX}rl:*`);
+      expect(keys).toEqual([`${env.REDIS_KEY_PREFIX}rl:POST:/auth/login:127.0.0.1`]);
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -50,7 +50,12 @@ export function createTransport(baseUrl: string, connections: number): Transport
 
   return {
     async send(call, timeoutMs) {
-      const signal = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
+      // A timer cleared as soon as the call ends, rather than AbortSignal.timeout's, which stays
+      // armed for the whole timeout and then fires (building a DOMException) after every call.
+      const controller = new AbortController();
+      const { signal } = controller;
+      const timer = setTimeout(() => controller.abort(), Math.max(1, Math.ceil(timeoutMs)));
+      timer.unref();
       let status: number;
       let text: string | undefined;
       try {
@@ -69,6 +74,8 @@ export function createTransport(baseUrl: string, connections: number): Transport
           ? `no answer within ${Math.ceil(timeoutMs)} ms`
           : `network error (${safeCause(error).message})`;
         return { ok: false, retryable: true, kind: 'unavailable', reason, cause: safeCause(error) };
+      } finally {
+        clearTimeout(timer);
       }
       if (status >= 500) return { ok: false, retryable: true, kind: 'unavailable', reason: `HTTP ${status}` };
       if (status !== 200) return { ok: false, retryable: false, kind: 'bad-response', reason: `HTTP ${status}` };

@@ -16,15 +16,16 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer +(\S+)$/i;
 
+// Made once and thrown as it is: a refusal costs no stack capture (see sessions.ts).
+const NO_BEARER = new AppError(401, 'UNAUTHENTICATED', 'Send the session token as "Authorization: Bearer <token>".', {
+  action: { kind: 'relogin' },
+});
+
 /** The token from `Authorization: Bearer <token>`: the only place a token is read (never the URL). */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header === undefined ? null : BEARER.exec(header);
-  if (!match?.[1]) {
-    throw new AppError(401, 'UNAUTHENTICATED', 'Send the session token as "Authorization: Bearer <token>".', {
-      action: { kind: 'relogin' },
-    });
-  }
+  if (!match?.[1]) throw NO_BEARER;
   return match[1];
 }
 
@@ -40,9 +41,15 @@ export function sessionOf(request: FastifyRequest): AuthenticatedSession {
  */
 async function authPlugin(app: FastifyInstance) {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.auth !== true) return;
+  const authenticate = async (request: FastifyRequest) => {
     request.auth = await app.sessions.authenticate(bearerToken(request));
+  };
+  // Attached to the guarded routes only, when they are declared, rather than run for every request
+  // to look the route's config up (`request.routeOptions` builds a new object on each read).
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth !== true) return;
+    const existing = route.onRequest;
+    route.onRequest = existing === undefined ? [authenticate] : [...[existing].flat(), authenticate];
   });
 }
 

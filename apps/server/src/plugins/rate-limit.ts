@@ -21,9 +21,27 @@ export function rateLimitStore(store: Store) {
         (error: Error) => callback(error),
       );
     }
-    child(route: { method: string | string[]; url: string }) {
-      return new StoreBackedRateLimit(undefined, `rl:${String(route.method)}:${route.url}:`);
+    /**
+     * One counter per route: @fastify/rate-limit passes its merged options here, with the route
+     * under `routeInfo` (its type declaration says otherwise).
+     */
+    child(options: unknown) {
+      const { method, url } = routeOf(options);
+      return new StoreBackedRateLimit(undefined, `rl:${method}:${url}:`);
     }
+  };
+}
+
+/** The route a child counter is for; `createRateLimit()` limiters have none and share `*:*`. */
+export function routeOf(options: unknown): { method: string; url: string } {
+  const route: unknown = typeof options === 'object' && options !== null ? Reflect.get(options, 'routeInfo') : null;
+  const field = (name: string): unknown =>
+    typeof route === 'object' && route !== null ? Reflect.get(route, name) : undefined;
+  const method = field('method');
+  const url = field('url');
+  return {
+    method: typeof method === 'string' ? method : Array.isArray(method) ? method.join(',') : '*',
+    url: typeof url === 'string' ? url : '*',
   };
 }
 

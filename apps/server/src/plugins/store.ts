@@ -106,7 +106,12 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
       // quit() waits for pending replies; with Redis gone it cannot, so drop the socket instead.
       await client.quit().catch(() => client.disconnect());
     });
-    store = createRedisStore({ redis: client, prefix: config.keyPrefix, policy });
+    store = createRedisStore({
+      redis: client,
+      prefix: config.keyPrefix,
+      policy,
+      defaultAppid: config.wechat.apps[0].appid,
+    });
   } else {
     store = createMemoryStore({ policy });
     app.addHook('onClose', () => store.close());

@@ -21,8 +21,7 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
     config: { ...login.config, rateLimit: { max: config.loginRateLimit, timeWindow: 60_000 } },
     handler: async (request) => {
       const client = app.wechat.client(request.body.appid);
-      const user = await app.codeExchange.exchange(client, request.body.code);
-      const { token, expiresIn } = await app.sessions.issue(user);
+      const { token, expiresIn, user } = await app.codeExchange.login(client, request.body.code);
       return { token, expiresIn, user: publicUser(user) };
     },
   });

@@ -1,14 +1,10 @@
-import type { Clock, SessionLookup, SessionPolicy, SessionUser, Store } from './store.js';
-import { userKey } from './store.js';
+import { type SessionRecord, touchOutcome } from './session-record.js';
+import type { Clock, SessionLookup, SessionPolicy, Store } from './store.js';
+import { assertSecret, rotateSecret, userKey } from './store.js';
 
 interface Entry<T> {
   value: T;
   expiresAt: number;
-}
-
-interface StoredSession {
-  user: SessionUser;
-  createdAt: number;
 }
 
 interface UserRecord {
@@ -33,7 +29,7 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const { policy } = options;
   const now = options.clock ?? Date.now;
   const values = new Map<string, Entry<string>>();
-  const sessions = new Map<string, Entry<StoredSession>>();
+  const sessions = new Map<string, Entry<SessionRecord>>();
   const users = new Map<string, Entry<UserRecord>>();
   const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
 
@@ -61,13 +57,16 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
   const store: Store = {
     kind: 'memory',
 
-    async createSession(id, user) {
+    async createSession(id, user, secret) {
+      if (secret !== undefined) assertSecret(secret);
       const createdAt = now();
       sessions.set(id, {
-        value: { user, createdAt },
+        value: { user, createdAt, lastSeen: createdAt },
         expiresAt: createdAt + Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs,
       });
       const record = recordOf(user.appid, user.openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
+      const replacedSecret = record.secret;
+      if (secret !== undefined) record.secret = rotateSecret(replacedSecret, secret);
       for (const [member, created] of record.sessions) {
         if (created < createdAt - policy.maxAgeMs) record.sessions.delete(member);
       }
@@ -78,18 +77,20 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
         sessions.delete(member);
       }
       users.set(userKey(user.appid, user.openid), { value: record, expiresAt: createdAt + userTtl });
-      return { evicted: evicted.length };
+      return { evicted: evicted.length, replacedSecret };
     },
 
     async touchSession(id): Promise<SessionLookup | null> {
       const entry = live(sessions, id);
       if (!entry) return null;
       const t = now();
-      const deadline = entry.value.createdAt + policy.maxAgeMs;
-      if (t >= deadline || entry.expiresAt - t <= policy.expiredGraceMs) return { state: 'expired' };
-      const expiresAt = Math.min(t + policy.idleMs, deadline);
-      entry.expiresAt = expiresAt + policy.expiredGraceMs;
-      return { state: 'live', user: entry.value.user, createdAt: entry.value.createdAt, expiresAt };
+      const outcome = touchOutcome(entry.value, t, policy);
+      if (outcome.state === 'expired') return outcome;
+      if (outcome.slide) {
+        entry.value = { ...entry.value, lastSeen: t };
+        entry.expiresAt = outcome.expiresAt + policy.expiredGraceMs;
+      }
+      return { state: 'live', user: entry.value.user, createdAt: entry.value.createdAt, expiresAt: outcome.expiresAt };
     },
 
     async deleteSession(id) {
@@ -115,11 +116,13 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
       return recordOf(appid, openid)?.value.secret ?? null;
     },
 
-    async setUserSecret(appid, openid, value, ttlMs) {
-      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
-      const record = recordOf(appid, openid)?.value ?? { secret: null, sessions: new Map<string, number>() };
-      record.secret = value;
-      users.set(userKey(appid, openid), { value: record, expiresAt: ttl(ttlMs) });
+    async setPreviousSecret(appid, openid, current, previous) {
+      assertSecret(current);
+      if (previous !== null) assertSecret(previous);
+      const record = recordOf(appid, openid)?.value;
+      if (!record?.secret || record.secret.split(' ')[0] !== current) return false;
+      record.secret = previous === null ? current : `${current} ${previous}`;
+      return true;
     },
 
     async get(key) {

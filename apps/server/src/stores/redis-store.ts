@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../errors.js';
-import { decodeSession, encodeSession } from './session-record.js';
-import { type Clock, type SessionLookup, type SessionPolicy, type SessionUser, type Store, userKey } from './store.js';
+import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
+import {
+  assertSecret,
+  type Clock,
+  type SessionLookup,
+  type SessionPolicy,
+  type SessionUser,
+  type Store,
+  userKey,
+} from './store.js';
 
 interface LuaScript {
   readonly lua: string;
@@ -13,50 +21,43 @@ function lua(source: string): LuaScript {
   return { lua: source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-/**
- * The session check: one round trip that reads the session and slides its idle timeout. The key
- * expires at min(lastSeen + idle, deadline) + grace, so the idle check needs no last-seen field:
- * a remaining TTL within the grace period means the session idled out (SESSION_EXPIRED).
- * ARGV: now, idleMs, maxAgeMs, graceMs. Returns nil (missing), {0} (expired) or {1, value, expiresAt}.
- */
-const TOUCH = lua(`
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local sep = string.find(v, '|', 1, true)
-if not sep then return false end
-local now = tonumber(ARGV[1])
-local grace = tonumber(ARGV[4])
-local deadline = tonumber(string.sub(v, 1, sep - 1), 36) + tonumber(ARGV[3])
-local pttl = redis.call('PTTL', KEYS[1])
-if now >= deadline or (pttl >= 0 and pttl <= grace) then return {0} end
-local expiresAt = math.min(now + tonumber(ARGV[2]), deadline)
-redis.call('PEXPIRE', KEYS[1], expiresAt - now + grace)
-return {1, v, expiresAt}
-`);
-
 /*
  * A user's record is one string: `<secret>#<entry> <entry> ...`, where the secret is the caller's
- * sealed session_key record and each entry is a session, `<createdAt base36, 8 chars><id>`, oldest
- * first. Base36 times of equal length compare as strings, so Lua needs no number parsing.
+ * sealed session_key record and each entry is a session, `<createdAt><id>` (createdAt as
+ * sortableTime: 6 characters), oldest first. Times of equal length compare as strings, so Lua
+ * needs no number parsing.
  */
 
 /**
  * Adds a session to its user's record, forgets entries past their absolute lifetime and returns
- * the oldest beyond the cap (the caller deletes those sessions: another slot in Redis Cluster).
- * ARGV: entry, oldestLiveCreatedAt (base36), maxPerUser, ttlMs.
+ * the record's secret as it was, then the ids of the oldest sessions beyond the cap (the caller
+ * deletes those sessions: another slot in Redis Cluster). With a secret (a login's new
+ * session_key) it also rotates the secret the way `rotateSecret` in store.ts does: one read and
+ * one write of the record per login.
+ * ARGV: entry, oldestLiveCreatedAt (sortableTime), maxPerUser, ttlMs, secret or ''.
  */
 const ADD_SESSION = lua(`
 local v = redis.call('GET', KEYS[1]) or '#'
 local sep = string.find(v, '#', 1, true) or 0
+local old = string.sub(v, 1, sep - 1)
+local secret = old
+if ARGV[5] ~= '' then
+  local current, previous = string.match(old, '^(%S*) ?(%S*)$')
+  current, previous = current or '', previous or ''
+  local kept = previous
+  if current ~= '' and current ~= ARGV[5] then kept = current end
+  secret = ARGV[5]
+  if kept ~= '' then secret = secret .. ' ' .. kept end
+end
 local entries = {}
 for e in string.gmatch(string.sub(v, sep + 1), '%S+') do
-  if string.sub(e, 1, 8) >= ARGV[2] then table.insert(entries, e) end
+  if string.sub(e, 1, 6) >= ARGV[2] then table.insert(entries, e) end
 end
 table.insert(entries, ARGV[1])
-local evicted = {}
-while #entries > tonumber(ARGV[3]) do table.insert(evicted, string.sub(table.remove(entries, 1), 9)) end
-redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#' .. table.concat(entries, ' '), 'PX', ARGV[4])
-return evicted
+local reply = {old}
+while #entries > tonumber(ARGV[3]) do table.insert(reply, string.sub(table.remove(entries, 1), 7)) end
+redis.call('SET', KEYS[1], secret .. '#' .. table.concat(entries, ' '), 'PX', ARGV[4])
+return reply
 `);
 
 /** Removes one session from its user's record. ARGV: id. */
@@ -66,7 +67,7 @@ if not v then return 0 end
 local sep = string.find(v, '#', 1, true) or 0
 local entries = {}
 for e in string.gmatch(string.sub(v, sep + 1), '%S+') do
-  if string.sub(e, 9) ~= ARGV[1] then table.insert(entries, e) end
+  if string.sub(e, 7) ~= ARGV[1] then table.insert(entries, e) end
 end
 redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#' .. table.concat(entries, ' '), 'KEEPTTL')
 return 1
@@ -78,16 +79,20 @@ local v = redis.call('GET', KEYS[1])
 if not v then return {} end
 local sep = string.find(v, '#', 1, true) or 0
 local ids = {}
-for e in string.gmatch(string.sub(v, sep + 1), '%S+') do table.insert(ids, string.sub(e, 9)) end
+for e in string.gmatch(string.sub(v, sep + 1), '%S+') do table.insert(ids, string.sub(e, 7)) end
 redis.call('SET', KEYS[1], string.sub(v, 1, sep - 1) .. '#', 'KEEPTTL')
 return ids
 `);
 
-/** Replaces the secret part of a user's record, keeping its sessions. ARGV: secret, ttlMs. */
-const SET_SECRET = lua(`
-local v = redis.call('GET', KEYS[1]) or '#'
+/** Sets the previous secret while the current one is ARGV[1]. ARGV: current, previous or ''. */
+const SET_PREVIOUS = lua(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
 local sep = string.find(v, '#', 1, true) or 0
-redis.call('SET', KEYS[1], ARGV[1] .. '#' .. string.sub(v, sep + 1), 'PX', ARGV[2])
+if string.match(string.sub(v, 1, sep - 1), '^%S*') ~= ARGV[1] then return 0 end
+local secret = ARGV[1]
+if ARGV[2] ~= '' then secret = secret .. ' ' .. ARGV[2] end
+redis.call('SET', KEYS[1], secret .. string.sub(v, sep), 'KEEPTTL')
 return 1
 `);
 
@@ -113,6 +118,8 @@ export interface RedisStoreOptions {
   redis: Redis;
   prefix: string;
   policy: SessionPolicy;
+  /** The server's default app: its sessions and user records leave the appid out (fewer bytes). */
+  defaultAppid?: string;
   clock?: Clock;
 }
 
@@ -122,11 +129,11 @@ export interface RedisStoreOptions {
  * timeout): any connection failure becomes StoreUnavailableError at once.
  */
 export function createRedisStore(options: RedisStoreOptions): Store {
-  const { redis, prefix, policy } = options;
+  const { redis, prefix, policy, defaultAppid } = options;
   const now = options.clock ?? Date.now;
   const key = (name: string) => `${prefix}${name}`;
   const sessionKey = (id: string) => key(`s:${id}`);
-  const userRecord = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid));
+  const userRecord = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid, defaultAppid));
   const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
@@ -153,43 +160,56 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const store: Store = {
     kind: 'redis',
 
-    createSession: (id, user) =>
-      run(async () => {
+    createSession: (id, user, secret) => {
+      if (secret !== undefined) assertSecret(secret);
+      return run(async () => {
         const createdAt = now();
         const ttl = Math.min(policy.idleMs, policy.maxAgeMs) + policy.expiredGraceMs;
         // Both writes leave together (auto-pipelining): one round trip, two slots.
-        const [, evictedReply] = await Promise.all([
-          redis.set(sessionKey(id), encodeSession(user, createdAt), 'PX', ttl),
+        const [, reply] = await Promise.all([
+          redis.set(sessionKey(id), encodeSession({ user, createdAt, lastSeen: createdAt }, defaultAppid), 'PX', ttl),
           evaluate(
             ADD_SESSION,
             [userRecord(user)],
-            [sortableTime(createdAt) + id, sortableTime(createdAt - policy.maxAgeMs), policy.maxPerUser, userTtl],
+            [
+              sortableTime(createdAt) + id,
+              sortableTime(createdAt - policy.maxAgeMs),
+              policy.maxPerUser,
+              userTtl,
+              secret ?? '',
+            ],
           ),
         ]);
-        const evicted = stringArray(evictedReply);
+        const [replaced = '', ...evicted] = stringArray(reply);
         await Promise.all(evicted.map((old) => redis.del(sessionKey(old))));
-        return { evicted: evicted.length };
-      }),
+        return { evicted: evicted.length, replacedSecret: replaced === '' ? null : replaced };
+      });
+    },
 
+    // A plain GET, not a script: the check stays one cheap read (entering Lua cost Redis several
+    // times the commands it ran). The key expires at min(lastSeen + idle, deadline) + grace, so an
+    // expired session is still found during the grace period, and is never written back.
     touchSession: (id) =>
       run(async (): Promise<SessionLookup | null> => {
-        const reply = await evaluate(
-          TOUCH,
-          [sessionKey(id)],
-          [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs],
-        );
-        if (!Array.isArray(reply)) return null;
-        const [live, value, expiresAt] = reply;
-        if (live === 0) return { state: 'expired' };
-        const record = typeof value === 'string' ? decodeSession(value) : null;
-        if (!record || typeof expiresAt !== 'number') return null;
-        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt };
+        const name = sessionKey(id);
+        const value = await redis.get(name);
+        const record = value === null ? null : decodeSession(value, defaultAppid);
+        if (!record) return null;
+        const t = now();
+        const outcome = touchOutcome(record, t, policy);
+        if (outcome.state === 'expired') return outcome;
+        if (outcome.slide) {
+          // XX: a session ended meanwhile (logout, eviction) is not brought back by this write.
+          const ttl = outcome.expiresAt - t + policy.expiredGraceMs;
+          await redis.set(name, encodeSession({ ...record, lastSeen: t }, defaultAppid), 'PX', ttl, 'XX');
+        }
+        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt: outcome.expiresAt };
       }),
 
     deleteSession: (id) =>
       run(async (): Promise<SessionUser | null> => {
         const value = await redis.getdel(sessionKey(id));
-        const record = value === null ? null : decodeSession(value);
+        const record = value === null ? null : decodeSession(value, defaultAppid);
         if (!record) return null;
         await evaluate(REMOVE_SESSION, [userRecord(record.user)], [id]);
         return record.user;
@@ -209,11 +229,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return secret ? secret : null;
       }),
 
-    setUserSecret: (appid, openid, value, ttlMs) => {
-      if (value.includes('#')) throw new TypeError("a user secret cannot contain '#'");
-      return run(async () => {
-        await evaluate(SET_SECRET, [userRecord({ appid, openid })], [value, Math.max(1, Math.ceil(ttlMs))]);
-      });
+    setPreviousSecret: (appid, openid, current, previous) => {
+      assertSecret(current);
+      if (previous !== null) assertSecret(previous);
+      return run(
+        async () => (await evaluate(SET_PREVIOUS, [userRecord({ appid, openid })], [current, previous ?? ''])) === 1,
+      );
     },
 
     get: (name) => run(() => redis.get(key(name))),
@@ -252,9 +273,17 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   return store;
 }
 
-/** Epoch ms in base36, 8 characters (until 2059): such strings sort like the times they encode. */
+const SORTABLE_EPOCH_MS = Date.UTC(2025, 0, 1);
+
+/**
+ * Whole seconds since 2025 in base36, 6 characters (until 2094): such strings sort like the times
+ * they encode. Seconds are precise enough to forget entries past the absolute lifetime (a second
+ * late at most), and 2 bytes per entry shorter than milliseconds since 1970.
+ */
 function sortableTime(epochMs: number): string {
-  return Math.max(0, epochMs).toString(36).padStart(8, '0');
+  return Math.max(0, Math.floor((epochMs - SORTABLE_EPOCH_MS) / 1000))
+    .toString(36)
+    .padStart(6, '0');
 }
 
 function stringArray(reply: unknown): string[] {

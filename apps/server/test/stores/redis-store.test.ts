@@ -32,6 +32,30 @@ describe('redis store', () => {
     expect(keys.sort()).toEqual([`${prefix}s:hash-1`, `${prefix}u:wx0000000000000001:o-1`]);
   });
 
+  it("names the default app's users by openid alone and keeps their sessions in one small value", async () => {
+    const prefix = `t-${randomUUID()}:`;
+    const defaultAppid = 'wx0000000000000001';
+    const store = createRedisStore({ redis, prefix, policy: SUITE_POLICY, defaultAppid });
+    const openid = `o${'A'.repeat(27)}`;
+    await store.createSession('hash-1', { appid: defaultAppid, openid });
+    await store.createSession('hash-2', { appid: 'wx0000000000000002', openid });
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.sort()).toEqual(
+      [
+        `${prefix}s:hash-1`,
+        `${prefix}s:hash-2`,
+        `${prefix}u:${openid}`,
+        `${prefix}u:wx0000000000000002:${openid}`,
+      ].sort(),
+    );
+    expect(await redis.object('ENCODING', `${prefix}s:hash-1`)).toBe('embstr');
+    expect(await redis.get(`${prefix}s:hash-1`)).not.toContain(defaultAppid);
+    expect(await store.touchSession('hash-1')).toMatchObject({ state: 'live', user: { appid: defaultAppid, openid } });
+    expect(await store.touchSession('hash-2')).toMatchObject({ state: 'live', user: { appid: 'wx0000000000000002' } });
+    expect(await store.deleteUserSessions(defaultAppid, openid)).toBe(1);
+    expect((await store.touchSession('hash-2'))?.state).toBe('live');
+  });
+
   it('rejects with StoreUnavailableError at once when Redis is down, and recovers when it is back', async () => {
     const own = await startRedisServer();
     const client = createRedisClient(own.url);

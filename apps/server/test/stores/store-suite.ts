@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionPolicy, Store } from '../../src/stores/store.js';
 
 /** Short enough to test expiry for real (the Redis store's TTLs run on Redis's clock). */
-export const SUITE_POLICY: SessionPolicy = { idleMs: 400, maxAgeMs: 1200, maxPerUser: 3, expiredGraceMs: 400 };
+export const SUITE_POLICY: SessionPolicy = {
+  idleMs: 400,
+  maxAgeMs: 1200,
+  maxPerUser: 3,
+  expiredGraceMs: 400,
+  slideStepMs: 40,
+};
 
 const alice = { appid: 'wx0000000000000001', openid: 'o-alice', unionid: 'u-alice' };
 const bob = { appid: 'wx0000000000000001', openid: 'o-bob' };
@@ -65,6 +71,35 @@ export function describeStore(name: string, makeStore: (policy: SessionPolicy) =
           await sleep(SUITE_POLICY.idleMs / 2);
           expect((await store.touchSession(id))?.state).toBe('live');
         }
+      });
+
+      it('keeps an idled-out session expired however often it is read', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        await sleep(SUITE_POLICY.idleMs + 40);
+        for (let i = 0; i < 3; i++) {
+          expect(await store.touchSession(id)).toEqual({ state: 'expired' });
+          await sleep(SUITE_POLICY.expiredGraceMs / 8);
+        }
+        await sleep(SUITE_POLICY.expiredGraceMs);
+        expect(await store.touchSession(id)).toBeNull();
+      });
+
+      it('records a use at most once per slide step', async () => {
+        const id = freshId();
+        await store.createSession(id, alice);
+        const first = await store.touchSession(id);
+        const second = await store.touchSession(id);
+        if (first?.state !== 'live' || second?.state !== 'live') throw new Error('the session should be live');
+        // Either the second touch found the use recorded less than a step ago and wrote nothing,
+        // or a full step had passed (a slow machine) and it recorded its own.
+        const moved = second.expiresAt - first.expiresAt;
+        expect(moved === 0 || moved >= SUITE_POLICY.slideStepMs).toBe(true);
+        await sleep(SUITE_POLICY.slideStepMs + 20);
+        const third = await store.touchSession(id);
+        expect(third?.state === 'live' && third.expiresAt).toBeGreaterThanOrEqual(
+          second.expiresAt + SUITE_POLICY.slideStepMs,
+        );
       });
 
       it('ends a session at its absolute deadline however often it is used', async () => {
@@ -129,36 +164,71 @@ export function describeStore(name: string, makeStore: (policy: SessionPolicy) =
     });
 
     describe("a user's secret", () => {
-      it('is null until set, then what was set', async () => {
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBeNull();
-        await store.setUserSecret(alice.appid, alice.openid, 'p:key1 p:key0', 10_000);
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:key1 p:key0');
-        expect(await store.getUserSecret(bob.appid, bob.openid)).toBeNull();
+      const secretOf = (user: { appid: string; openid: string }) => store.getUserSecret(user.appid, user.openid);
+
+      it('is null until a login brings one, then that one', async () => {
+        expect(await secretOf(alice)).toBeNull();
+        await store.createSession(freshId(), alice);
+        expect(await secretOf(alice)).toBeNull();
+        expect(await store.createSession(freshId(), alice, 'p:key1')).toEqual({ evicted: 0, replacedSecret: null });
+        expect(await secretOf(alice)).toBe('p:key1');
+        expect(await secretOf(bob)).toBeNull();
+      });
+
+      it('keeps the one a new login replaced as the previous, and returns what it replaced', async () => {
+        await store.createSession(freshId(), alice, 'p:key1');
+        expect((await store.createSession(freshId(), alice, 'p:key2')).replacedSecret).toBe('p:key1');
+        expect(await secretOf(alice)).toBe('p:key2 p:key1');
+        expect((await store.createSession(freshId(), alice, 'p:key3')).replacedSecret).toBe('p:key2 p:key1');
+        expect(await secretOf(alice)).toBe('p:key3 p:key2');
+        // A session without a login's secret leaves it alone.
+        await store.createSession(freshId(), alice);
+        expect(await secretOf(alice)).toBe('p:key3 p:key2');
+      });
+
+      it('keeps the older previous when a login brings the same one again', async () => {
+        await store.createSession(freshId(), alice, 'p:key1');
+        await store.createSession(freshId(), alice, 'p:key2');
+        await store.createSession(freshId(), alice, 'p:key2');
+        expect(await secretOf(alice)).toBe('p:key2 p:key1');
+      });
+
+      it('sets the previous only while the current one is still current', async () => {
+        await store.createSession(freshId(), alice, 'e:one');
+        await store.createSession(freshId(), alice, 'e:two');
+        expect(await store.setPreviousSecret(alice.appid, alice.openid, 'e:two', 'e:zero')).toBe(true);
+        expect(await secretOf(alice)).toBe('e:two e:zero');
+        expect(await store.setPreviousSecret(alice.appid, alice.openid, 'e:two', null)).toBe(true);
+        expect(await secretOf(alice)).toBe('e:two');
+        expect(await store.setPreviousSecret(alice.appid, alice.openid, 'e:one', 'e:zero')).toBe(false);
+        expect(await secretOf(alice)).toBe('e:two');
+        expect(await store.setPreviousSecret(bob.appid, bob.openid, 'e:two', null)).toBe(false);
+        expect(await secretOf(bob)).toBeNull();
       });
 
       it("lives beside the user's sessions without disturbing them", async () => {
         const [a, b] = [freshId(), freshId()];
-        await store.createSession(a, alice);
-        await store.setUserSecret(alice.appid, alice.openid, 'p:first', 10_000);
+        await store.createSession(a, alice, 'p:first');
         await store.createSession(b, alice);
-        await store.setUserSecret(alice.appid, alice.openid, 'p:second', 10_000);
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
         expect(await store.deleteSession(a)).toStrictEqual(alice);
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
+        expect((await store.touchSession(b))?.state).toBe('live');
+        expect(await secretOf(alice)).toBe('p:first');
         expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(1);
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBe('p:second');
+        expect(await secretOf(alice)).toBe('p:first');
       });
 
-      it('expires after its TTL', async () => {
-        await store.setUserSecret(alice.appid, alice.openid, 'p:short', 100);
-        await sleep(160);
-        expect(await store.getUserSecret(alice.appid, alice.openid)).toBeNull();
+      it('lives as long as the longest session can', async () => {
+        await store.createSession(freshId(), alice, 'p:short');
+        await sleep(SUITE_POLICY.maxAgeMs + SUITE_POLICY.expiredGraceMs + 100);
+        expect(await secretOf(alice)).toBeNull();
       });
 
-      it("refuses a value with the record's separator", async () => {
-        await expect(async () => store.setUserSecret(alice.appid, alice.openid, 'a#b', 1000)).rejects.toThrow(
+      it.each(['a#b', 'a b', ''])("refuses a secret with the record's separators (%j)", async (secret) => {
+        await expect(async () => store.createSession(freshId(), alice, secret)).rejects.toThrow(TypeError);
+        await expect(async () => store.setPreviousSecret(alice.appid, alice.openid, 'p:x', secret)).rejects.toThrow(
           TypeError,
         );
+        expect(await secretOf(alice)).toBeNull();
       });
     });
 
