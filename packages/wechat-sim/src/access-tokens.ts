@@ -19,11 +19,23 @@ export interface TokenGrant {
 const PLAIN_OVERLAP_MS = 5 * 60_000;
 /** The platform renews the stable token this long before it expires (so expires_in >= 300). */
 const STABLE_RENEW_AHEAD_MS = 5 * 60_000;
+/** force_refresh: at most this many a day per appid, and a call sooner than 30 s after the last does not refresh. */
+const FORCED_PER_DAY = 20;
+const FORCED_SPACING_MS = 30_000;
+/** WeChat's daily quotas reset at midnight in Beijing (UTC+8). */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+interface ForcedRefreshes {
+  day: number;
+  count: number;
+  lastAt: number;
+}
 
 /** Access tokens of every app: /cgi-bin/token, /cgi-bin/stable_token, and who may call the other APIs. */
 export class AccessTokens {
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #stable = new Map<string, string>();
+  readonly #forced = new Map<string, ForcedRefreshes>();
 
   constructor(
     private readonly clock: Clock,
@@ -40,16 +52,36 @@ export class AccessTokens {
     return this.#grant(this.#issue(appid, 'plain'));
   }
 
-  /** /cgi-bin/stable_token: the current token until it nears expiry or a forced refresh; older ones are not revoked. */
-  stable(appid: string, forceRefresh: boolean): TokenGrant {
+  /**
+   * /cgi-bin/stable_token: the current token until it nears expiry (older ones are not revoked).
+   * force_refresh revokes the current token at once and issues a new one, within its quota: a
+   * forced call within 30 s of the last forced refresh does not refresh, and the 21st of the day
+   * answers 45009.
+   */
+  stable(appid: string, forceRefresh: boolean): Outcome<TokenGrant> {
     const current = this.#stable.get(appid);
     const issued = current === undefined ? undefined : this.#tokens.get(current);
-    if (current !== undefined && issued !== undefined && !forceRefresh) {
-      if (issued.expiresAt - this.clock.now() > STABLE_RENEW_AHEAD_MS) return this.#grant(current);
+    const force = forceRefresh ? this.#forceAllowance(appid) : 'no';
+    if (force === 'over-quota') return fail(Errcode.dailyQuotaReached);
+    if (current !== undefined && issued !== undefined && force !== 'yes') {
+      if (issued.expiresAt - this.clock.now() > STABLE_RENEW_AHEAD_MS) return ok(this.#grant(current));
     }
+    if (force === 'yes' && issued !== undefined) issued.revokedAt = this.clock.now();
     const token = this.#issue(appid, 'stable');
     this.#stable.set(appid, token);
-    return this.#grant(token);
+    return ok(this.#grant(token));
+  }
+
+  /** Whether a forced refresh may happen now; one that may is counted against the day's quota. */
+  #forceAllowance(appid: string): 'yes' | 'too-soon' | 'over-quota' {
+    const now = this.clock.now();
+    const day = Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000);
+    const seen = this.#forced.get(appid);
+    const countToday = seen?.day === day ? seen.count : 0;
+    if (countToday >= FORCED_PER_DAY) return 'over-quota';
+    if (seen !== undefined && now - seen.lastAt < FORCED_SPACING_MS) return 'too-soon';
+    this.#forced.set(appid, { day, count: countToday + 1, lastAt: now });
+    return 'yes';
   }
 
   /** The appid a token belongs to, or 40001 (unknown or replaced) / 42001 (expired). */
@@ -66,6 +98,7 @@ export class AccessTokens {
   reset(): void {
     this.#tokens.clear();
     this.#stable.clear();
+    this.#forced.clear();
   }
 
   #issue(appid: string, kind: IssuedToken['kind']): string {

@@ -70,15 +70,47 @@ describe('POST /cgi-bin/stable_token', () => {
     expect(await tokenErrcode(first)).toBe(40003);
   });
 
-  it('issues a new token on force_refresh and leaves the previous one valid until it expires', async () => {
+  it('issues a new token on force_refresh and revokes the previous one at once', async () => {
     sim = await startSim();
     const first = await stableToken(sim);
     const forced = await stableToken(sim, true);
     expect(forced).not.toBe(first);
-    await advance(sim, 7199 * 1000);
-    expect(await tokenErrcode(first)).toBe(40003);
-    await advance(sim, 1000);
-    expect(await tokenErrcode(first)).toBe(42001);
+    expect(await tokenErrcode(first)).toBe(40001);
+    expect(await tokenErrcode(forced)).toBe(40003);
+    expect(await stableToken(sim)).toBe(forced);
+  });
+
+  it('does not refresh on a forced call within 30 s of the last forced refresh', async () => {
+    sim = await startSim();
+    const forced = await stableToken(sim, true);
+    await advance(sim, 29_999);
+    expect(await stableToken(sim, true)).toBe(forced);
+    await advance(sim, 1);
+    const again = await stableToken(sim, true);
+    expect(again).not.toBe(forced);
+    expect(await tokenErrcode(forced)).toBe(40001);
+  });
+
+  it('allows 20 forced refreshes a Beijing day: the 21st answers 45009, the next day works again', async () => {
+    // The simulator's clock starts at a fixed instant; move to just after midnight in Beijing.
+    sim = await startSim({ now: () => Date.UTC(2026, 0, 1, 16, 0, 1) });
+    const tokens = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      tokens.add(await stableToken(sim, true));
+      await advance(sim, 30_000);
+    }
+    expect(tokens.size).toBe(20);
+    const refused = await wechatPost(sim, '/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid,
+      secret,
+      force_refresh: true,
+    });
+    expect(refused.body).toMatchObject({ errcode: 45009, errmsg: expect.stringContaining('daily quota') });
+    // Normal mode is not part of that quota.
+    expect(await stableToken(sim)).toBe([...tokens].at(-1));
+    await advance(sim, 24 * 3600_000);
+    expect(tokens.has(await stableToken(sim, true))).toBe(false);
   });
 
   it('is independent of the plain token: fetching one does not revoke the other', async () => {

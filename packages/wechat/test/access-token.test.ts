@@ -66,7 +66,7 @@ describe('getAccessToken', () => {
     expect((await tokenCalls()).stable).toBe(2);
   });
 
-  it('forceRefresh fetches a new stable token with force_refresh; the old one keeps working', async () => {
+  it('forceRefresh fetches a new stable token with force_refresh; an instance still holding the revoked one recovers on its 40001', async () => {
     upstream = await startUpstream();
     const client = upstream.client();
     const user = await loggedIn();
@@ -74,8 +74,25 @@ describe('getAccessToken', () => {
     const forced = await client.getAccessToken({ forceRefresh: true });
     expect(forced).not.toBe(old);
     expect(await client.getAccessToken()).toBe(forced);
-    const oldStillWorks = upstream.client({ tokenCache: cacheStartingWith(old, createMemoryTokenCache()) });
-    await expect(oldStillWorks.checkSessionKey(user)).resolves.toBe(true);
+    const holdingOld = upstream.client({ tokenCache: cacheStartingWith(old, createMemoryTokenCache()) });
+    await expect(holdingOld.checkSessionKey(user)).resolves.toBe(true);
+    // The revoked token was tried once, then the current one fetched in normal mode (no second force).
+    expect(await tokenCalls()).toMatchObject({ stable: 3, check: 2 });
+  });
+
+  it('answers a forced refresh past the daily quota (45009) with quota-exceeded and keeps the cached token', async () => {
+    upstream = await startUpstream();
+    const client = upstream.client();
+    for (let i = 0; i < 20; i++) {
+      await client.getAccessToken({ forceRefresh: true });
+      upstream.clock.advance(30_000);
+    }
+    const last = await client.getAccessToken();
+    expect(await rejection(client.getAccessToken({ forceRefresh: true }))).toMatchObject({
+      kind: 'quota-exceeded',
+      errcode: 45009,
+    });
+    expect(await client.getAccessToken()).toBe(last);
   });
 
   it('waits for another process holding the lock and takes the token it caches, without a call of its own', async () => {

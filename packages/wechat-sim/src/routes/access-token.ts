@@ -30,6 +30,8 @@ export function accessTokenRoutes(app: FastifyInstance, ctx: SimContext): void {
     if (field('grant_type') !== 'client_credential') return answerFailure(reply, Errcode.invalidGrantType);
     const force = field('force_refresh');
     if (force !== undefined && typeof force !== 'boolean') return answerFailure(reply, Errcode.dataFormatError);
-    return answer(reply, { ...ctx.tokens.stable(credentials.value, force === true), ...quirk() });
+    const grant = ctx.tokens.stable(credentials.value, force === true);
+    if (!grant.ok) return answerFailure(reply, grant.errcode);
+    return answer(reply, { ...grant.value, ...quirk() });
   });
 }
