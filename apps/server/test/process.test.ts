@@ -53,7 +53,12 @@ async function startProcess(command: string, args: string[], env: Record<string,
   return { child, base: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
 
-async function waitUntilHealthy(started: Started, timeoutMs = 20_000) {
+// Starting a process (pnpm, then Node loading the server) is slow on a loaded 2-core CI machine
+// running builds alongside: these bounds guard against a hang, they time nothing.
+const STARTUP_TIMEOUT_MS = 45_000;
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
+async function waitUntilHealthy(started: Started, timeoutMs = STARTUP_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (started.child.exitCode !== null) throw new Error(`server exited: ${started.output()}`);
@@ -88,7 +93,7 @@ const loginOver = (base: string, code: string) =>
     body: JSON.stringify({ code }),
   });
 
-describe('the server process', () => {
+describe('the server process', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('runs with `pnpm --filter @wxauth/server start`, configured by the environment', async () => {
     const sim = await simulator();
     const started = await startProcess('pnpm', ['--filter', '@wxauth/server', 'start'], production(sim.baseUrl));
