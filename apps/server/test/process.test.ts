@@ -31,6 +31,8 @@ async function startProcess(command: string, args: string[], env: Record<string,
       HOME: process.env['HOME'] ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',
+      // pnpm would otherwise ask the registry for a newer version: no test needs the network.
+      npm_config_update_notifier: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
