@@ -1,3 +1,4 @@
+import { type AppCredentials, parseAppList } from '@wxauth/contracts';
 import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 
@@ -30,10 +31,7 @@ export const EnvSchema = Type.Object({
 });
 export type Env = Static<typeof EnvSchema>;
 
-export interface WeChatApp {
-  appid: string;
-  secret: string;
-}
+export type WeChatApp = AppCredentials;
 
 /** The validated, derived configuration every part of the server receives. */
 export interface Config {
@@ -177,11 +175,10 @@ function parseApps(env: Env, fail: (message: string) => never): WeChatApp[] {
   if (env.WECHAT_APPID !== undefined && env.WECHAT_SECRET !== undefined) {
     apps.push({ appid: env.WECHAT_APPID, secret: env.WECHAT_SECRET });
   }
-  for (const [index, entry] of splitList(env.WECHAT_APPS).entries()) {
-    const colon = entry.indexOf(':');
-    // Never echo the entry: it holds a secret.
-    if (colon < 0) fail(`WECHAT_APPS entry ${index + 1} is not "appid:secret"`);
-    apps.push({ appid: entry.slice(0, colon), secret: entry.slice(colon + 1) });
+  try {
+    apps.push(...parseAppList(env.WECHAT_APPS, 'WECHAT_APPS'));
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
   }
   const seen = new Set<string>();
   for (const app of apps) {

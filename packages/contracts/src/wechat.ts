@@ -86,19 +86,3 @@ export type ResetSessionKeySuccess = Static<typeof ResetSessionKeySuccessSchema>
 
 export const ResetSessionKeyResponseSchema = Type.Union([ResetSessionKeySuccessSchema, WeChatErrorSchema]);
 export type ResetSessionKeyResponse = Static<typeof ResetSessionKeyResponseSchema>;
-
-/** The errcodes the protocol page names, for code that must treat each one specially. */
-export const WeChatErrcode = {
-  systemBusy: -1,
-  ok: 0,
-  invalidCredential: 40001,
-  invalidAppid: 40013,
-  invalidCode: 40029,
-  invalidSecret: 40125,
-  codeUsed: 40163,
-  highRiskUser: 40226,
-  accessTokenExpired: 42001,
-  frequencyLimit: 45011,
-  badSigMethod: 87008,
-  invalidSignature: 87009,
-} as const;

@@ -1,5 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { Clock } from './clock.js';
-import { Errcode, fail, type Outcome, ok } from './errcodes.js';
+import { fail, type Outcome, ok } from './errcodes.js';
 import { newAccessToken } from './identity.js';
 
 interface IssuedToken {
@@ -62,7 +63,7 @@ export class AccessTokens {
     const current = this.#stable.get(appid);
     const issued = current === undefined ? undefined : this.#tokens.get(current);
     const force = forceRefresh ? this.#forceAllowance(appid) : 'no';
-    if (force === 'over-quota') return fail(Errcode.dailyQuotaReached);
+    if (force === 'over-quota') return fail(WeChatErrcode.dailyQuotaReached);
     if (current !== undefined && issued !== undefined && force !== 'yes') {
       if (issued.expiresAt - this.clock.now() > STABLE_RENEW_AHEAD_MS) return ok(this.#grant(current));
     }
@@ -86,12 +87,12 @@ export class AccessTokens {
 
   /** The appid a token belongs to, or 40001 (unknown or replaced) / 42001 (expired). */
   authorize(token: string | undefined): Outcome<string> {
-    if (token === undefined || token === '') return fail(Errcode.accessTokenMissing);
+    if (token === undefined || token === '') return fail(WeChatErrcode.accessTokenMissing);
     const issued = this.#tokens.get(token);
     const now = this.clock.now();
-    if (issued === undefined) return fail(Errcode.invalidCredential);
-    if (issued.revokedAt !== undefined && issued.revokedAt <= now) return fail(Errcode.invalidCredential);
-    if (issued.expiresAt <= now) return fail(Errcode.accessTokenExpired);
+    if (issued === undefined) return fail(WeChatErrcode.invalidCredential);
+    if (issued.revokedAt !== undefined && issued.revokedAt <= now) return fail(WeChatErrcode.invalidCredential);
+    if (issued.expiresAt <= now) return fail(WeChatErrcode.accessTokenExpired);
     return ok(issued.appid);
   }
 

@@ -1,53 +1,49 @@
 #!/usr/bin/env node
+import { parseAppList } from '@wxauth/contracts';
+import closeWithGrace from 'close-with-grace';
+import { envSchema } from 'env-schema';
+import { type Static, Type } from 'typebox';
 import { buildSimulator } from './app.js';
-import type { SimulatedApp } from './options.js';
 
-// The only file that reads the environment: PORT (default 3100), HOST (default 127.0.0.1),
-// WECHAT_SIM_APPS ("appid:secret,appid:secret", added to the built-in test app), LOG_LEVEL.
-function parseApps(spec: string | undefined): SimulatedApp[] {
-  if (spec === undefined || spec.trim() === '') return [];
-  return spec.split(',').map((pair) => {
-    const [appid, secret, ...rest] = pair.trim().split(':');
-    if (appid === undefined || appid === '' || secret === undefined || secret === '' || rest.length > 0) {
-      throw new Error(`WECHAT_SIM_APPS: expected "appid:secret", got "${pair}"`);
-    }
-    return { appid, secret };
-  });
-}
-
-const port = Number(process.env['PORT'] ?? 3100);
-const host = process.env['HOST'] ?? '127.0.0.1';
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be an integer in 0..65535, got "${process.env['PORT']}"`);
-  process.exit(1);
-}
-
-let apps: SimulatedApp[];
-try {
-  apps = parseApps(process.env['WECHAT_SIM_APPS']);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
-
-const sim = buildSimulator({
-  apps,
-  logger: {
-    level: process.env['LOG_LEVEL'] ?? 'info',
-    // Request lines without their query strings: those carry secrets, codes and tokens.
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\?.*$/, '') }),
-    },
-  },
+// The only file that reads the environment, once, the way the login server does (env-schema).
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3100 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Apps besides the built-in test app: "appid:secret,appid:secret". */
+  WECHAT_SIM_APPS: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
 });
+type Env = Static<typeof EnvSchema>;
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+const fail = (error: unknown): never => {
+  console.error(`wechat-sim did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+};
+
+try {
+  // `FOO=` in a shell means "not set", as for the server.
+  const data = Object.fromEntries(
+    Object.entries(process.env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const env = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: false });
+  const sim = buildSimulator({
+    apps: parseAppList(env.WECHAT_SIM_APPS, 'WECHAT_SIM_APPS'),
+    logger: {
+      level: env.LOG_LEVEL,
+      // Request lines without their query strings: those carry secrets, codes and tokens.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\?.*$/, '') }),
+      },
+    },
   });
+  closeWithGrace({ delay: 5_000 }, async ({ err }) => {
+    if (err) sim.log.error({ err }, 'shutting down after an unexpected error');
+    await sim.close();
+  });
+  await sim.listen({ port: env.PORT, host: env.HOST });
+} catch (error) {
+  fail(error);
 }
-
-await sim.listen({ port, host });

@@ -1,3 +1,4 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import { failure } from './errcodes.js';
 import { type Fault, type SimCalls, WECHAT_ENDPOINTS, type WeChatEndpoint } from './schemas.js';
 
@@ -64,7 +65,7 @@ const gatewayPage = (status: number) =>
 export function renderFault(fault: Exclude<Fault, { kind: 'hang' }>): RenderedFault {
   switch (fault.kind) {
     case 'system-busy':
-      return { status: 200, contentType: 'text/plain', body: JSON.stringify(failure(-1)) };
+      return { status: 200, contentType: 'text/plain', body: JSON.stringify(failure(WeChatErrcode.systemBusy)) };
     case 'http-error': {
       const status = fault.status ?? 502;
       return { status, contentType: 'text/html', body: gatewayPage(status) };

@@ -1,5 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { Clock } from './clock.js';
-import { Errcode, fail, type Outcome, ok } from './errcodes.js';
+import { fail, type Outcome, ok } from './errcodes.js';
 import { newCode, newSessionKey, simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
 import type { SimulatedUser, WorldConfig } from './options.js';
 import { signatureMatches } from './user-data-crypto.js';
@@ -97,12 +98,12 @@ export class Users {
   /** /sns/jscode2session after the app's credentials were checked. */
   exchange(appid: string, code: string): Outcome<CodeExchange> {
     const issued = this.#liveCode(appid, code, 'login');
-    if (issued === undefined) return fail(Errcode.invalidCode);
+    if (issued === undefined) return fail(WeChatErrcode.invalidCode);
     // Every attempt counts toward the limit, rejected ones too: a retry storm keeps itself limited.
     const recent = this.#recentExchanges(appid, issued.user);
-    if (recent > this.config.code2SessionPerMinute) return fail(Errcode.frequencyLimit);
-    if (issued.used) return fail(Errcode.codeUsed);
-    if (this.#traits.get(issued.user)?.highRisk) return fail(Errcode.highRiskUser);
+    if (recent > this.config.code2SessionPerMinute) return fail(WeChatErrcode.frequencyLimit);
+    if (issued.used) return fail(WeChatErrcode.codeUsed);
+    if (this.#traits.get(issued.user)?.highRisk) return fail(WeChatErrcode.highRiskUser);
     issued.used = true;
     return ok({ ...this.identity(appid, issued.user), session_key: issued.sessionKey });
   }
@@ -110,7 +111,7 @@ export class Users {
   /** /wxa/business/getuserphonenumber: a phone code works once, within its lifetime. */
   redeemPhoneCode(appid: string, code: string): Outcome<PhoneInfo> {
     const issued = this.#liveCode(appid, code, 'phone');
-    if (issued === undefined || issued.used) return fail(Errcode.invalidCode);
+    if (issued === undefined || issued.used) return fail(WeChatErrcode.invalidCode);
     issued.used = true;
     const traits = this.#traits.get(issued.user);
     const purePhoneNumber = traits?.phone ?? simulatedPhone(issued.user);
@@ -126,9 +127,9 @@ export class Users {
   /** /wxa/checksession: is `signature` made with the user's current, unexpired session_key? */
   checkSessionKey(appid: string, openid: string, signature: string): Outcome<true> {
     const session = this.#sessionOf(appid, openid);
-    if (session === undefined) return fail(Errcode.invalidOpenid);
+    if (session === undefined) return fail(WeChatErrcode.invalidOpenid);
     if (session.expiresAt <= this.clock.now() || !signatureMatches(signature, session.key)) {
-      return fail(Errcode.invalidSignature);
+      return fail(WeChatErrcode.invalidSignature);
     }
     return ok(true);
   }
@@ -138,7 +139,7 @@ export class Users {
     const checked = this.checkSessionKey(appid, openid, signature);
     if (!checked.ok) return fail(checked.errcode);
     const session = this.#sessionOf(appid, openid);
-    if (session === undefined) return fail(Errcode.invalidOpenid);
+    if (session === undefined) return fail(WeChatErrcode.invalidOpenid);
     session.key = newSessionKey();
     session.rotatedAt = this.clock.now();
     return ok({ openid, session_key: session.key });

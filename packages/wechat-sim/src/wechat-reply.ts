@@ -1,5 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyReply } from 'fastify';
-import { Errcode, failure, type Outcome } from './errcodes.js';
+import { failure, type Outcome } from './errcodes.js';
 
 /**
  * WeChat answers errors with HTTP 200 and a JSON body under `text/plain`; jscode2session does so
@@ -49,10 +50,10 @@ export function checkCredentials(
   appid: string | undefined,
   secret: string | undefined,
 ): Outcome<string> {
-  if (appid === undefined || appid === '') return { ok: false, errcode: Errcode.appidMissing };
+  if (appid === undefined || appid === '') return { ok: false, errcode: WeChatErrcode.appidMissing };
   const known = apps.get(appid);
-  if (known === undefined) return { ok: false, errcode: Errcode.invalidAppid };
-  if (secret === undefined || secret === '') return { ok: false, errcode: Errcode.secretMissing };
-  if (secret !== known) return { ok: false, errcode: Errcode.invalidSecret };
+  if (known === undefined) return { ok: false, errcode: WeChatErrcode.invalidAppid };
+  if (secret === undefined || secret === '') return { ok: false, errcode: WeChatErrcode.secretMissing };
+  if (secret !== known) return { ok: false, errcode: WeChatErrcode.invalidSecret };
   return { ok: true, value: appid };
 }

@@ -65,3 +65,18 @@ describe('the wechat-sim CLI', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('the wechat-sim CLI with a bad environment', () => {
+  it('refuses a malformed WECHAT_SIM_APPS entry by its position, without echoing it (it holds a secret)', async () => {
+    const bad = spawn(process.execPath, [cli], {
+      env: { ...process.env, PORT: '0', WECHAT_SIM_APPS: 'wx00000000000000aa:fine,top-secret-value' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    for (const stream of [bad.stdout, bad.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = await once(bad, 'exit');
+    expect(code).toBe(1);
+    expect(output).toContain('WECHAT_SIM_APPS entry 2 is not "appid:secret"');
+    expect(output).not.toContain('top-secret-value');
+  });
+});

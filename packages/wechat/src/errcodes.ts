@@ -2,24 +2,25 @@ import { WeChatErrcode } from '@wxauth/contracts';
 import { WeChatError, type WeChatErrorKind } from './errors.js';
 import { redact } from './redact.js';
 
+const E = WeChatErrcode;
 const kinds = new Map<number, WeChatErrorKind>([
-  [-1, 'system-busy'],
-  [40029, 'invalid-code'],
-  [40163, 'code-used'],
-  [45011, 'rate-limited'],
-  [40226, 'user-blocked'],
+  [E.systemBusy, 'system-busy'],
+  [E.invalidCode, 'invalid-code'],
+  [E.codeUsed, 'code-used'],
+  [E.frequencyLimit, 'rate-limited'],
+  [E.highRiskUser, 'user-blocked'],
   // Configuration errors: the appid, the secret, or the server's IP (not in the app's whitelist).
-  [40013, 'misconfigured'],
-  [40125, 'misconfigured'],
-  [41002, 'misconfigured'],
-  [41004, 'misconfigured'],
-  [40164, 'misconfigured'],
-  [40001, 'invalid-token'],
-  [40014, 'invalid-token'],
-  [42001, 'invalid-token'],
-  [87009, 'invalid-signature'],
-  [45009, 'quota-exceeded'],
-  [1400001, 'quota-exceeded'],
+  [E.invalidAppid, 'misconfigured'],
+  [E.invalidSecret, 'misconfigured'],
+  [E.appidMissing, 'misconfigured'],
+  [E.secretMissing, 'misconfigured'],
+  [E.ipNotWhitelisted, 'misconfigured'],
+  [E.invalidCredential, 'invalid-token'],
+  [E.invalidAccessToken, 'invalid-token'],
+  [E.accessTokenExpired, 'invalid-token'],
+  [E.invalidSignature, 'invalid-signature'],
+  [E.dailyQuotaReached, 'quota-exceeded'],
+  [E.phoneQuotaExceeded, 'quota-exceeded'],
 ]);
 
 /** 40001 (invalid or not latest) and 42001 (expired): the only answers that make a token refresh worthwhile. */

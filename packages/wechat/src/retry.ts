@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WeChatErrcode } from '@wxauth/contracts';
 import { WeChatError, type WeChatErrorKind } from './errors.js';
 import type { Attempt, Transport, UpstreamCall } from './transport.js';
 
@@ -25,7 +26,7 @@ const BACKOFF_BASE_MS = 50;
 const MIN_ATTEMPT_MS = 100;
 
 function isSystemBusy(json: unknown): boolean {
-  return typeof json === 'object' && json !== null && Reflect.get(json, 'errcode') === -1;
+  return typeof json === 'object' && json !== null && Reflect.get(json, 'errcode') === WeChatErrcode.systemBusy;
 }
 
 function toError(call: UpstreamCall, failure: Failure, attempts: number): WeChatError {
@@ -36,7 +37,13 @@ function toError(call: UpstreamCall, failure: Failure, attempts: number): WeChat
       : `WeChat ${call.endpoint}: ${failure.reason}${tries}`;
   const cause = 'cause' in failure ? failure.cause : undefined;
   const kind: WeChatErrorKind = failure.kind;
-  return new WeChatError(kind, call.endpoint, message, failure.kind === 'system-busy' ? -1 : undefined, { cause });
+  return new WeChatError(
+    kind,
+    call.endpoint,
+    message,
+    failure.kind === 'system-busy' ? WeChatErrcode.systemBusy : undefined,
+    { cause },
+  );
 }
 
 /**

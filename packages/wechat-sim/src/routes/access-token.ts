@@ -1,6 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { Errcode } from '../errcodes.js';
 import { answer, answerFailure, checkCredentials, jsonObject, param } from '../wechat-reply.js';
 
 /** GET /cgi-bin/token and POST /cgi-bin/stable_token. */
@@ -11,13 +11,13 @@ export function accessTokenRoutes(app: FastifyInstance, ctx: SimContext): void {
     const { query } = request;
     const credentials = checkCredentials(ctx.apps, param(query, 'appid'), param(query, 'secret'));
     if (!credentials.ok) return answerFailure(reply, credentials.errcode);
-    if (param(query, 'grant_type') !== 'client_credential') return answerFailure(reply, Errcode.invalidGrantType);
+    if (param(query, 'grant_type') !== 'client_credential') return answerFailure(reply, WeChatErrcode.invalidGrantType);
     return answer(reply, { ...ctx.tokens.plain(credentials.value), ...quirk() });
   });
 
   app.post('/cgi-bin/stable_token', async (request, reply) => {
     const body = jsonObject(request.body);
-    if (body === undefined) return answerFailure(reply, Errcode.dataFormatError);
+    if (body === undefined) return answerFailure(reply, WeChatErrcode.dataFormatError);
     const field = (name: string): unknown => Reflect.get(body, name);
     const appid = field('appid');
     const secret = field('secret');
@@ -27,9 +27,9 @@ export function accessTokenRoutes(app: FastifyInstance, ctx: SimContext): void {
       typeof secret === 'string' ? secret : undefined,
     );
     if (!credentials.ok) return answerFailure(reply, credentials.errcode);
-    if (field('grant_type') !== 'client_credential') return answerFailure(reply, Errcode.invalidGrantType);
+    if (field('grant_type') !== 'client_credential') return answerFailure(reply, WeChatErrcode.invalidGrantType);
     const force = field('force_refresh');
-    if (force !== undefined && typeof force !== 'boolean') return answerFailure(reply, Errcode.dataFormatError);
+    if (force !== undefined && typeof force !== 'boolean') return answerFailure(reply, WeChatErrcode.dataFormatError);
     const grant = ctx.tokens.stable(credentials.value, force === true);
     if (!grant.ok) return answerFailure(reply, grant.errcode);
     return answer(reply, { ...grant.value, ...quirk() });

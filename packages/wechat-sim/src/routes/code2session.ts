@@ -1,6 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { Errcode } from '../errcodes.js';
 import { answerFailure, answerOutcome, checkCredentials, PLAIN, param } from '../wechat-reply.js';
 
 /** GET /sns/jscode2session?appid&secret&js_code&grant_type=authorization_code */
@@ -10,8 +10,9 @@ export function code2SessionRoute(app: FastifyInstance, ctx: SimContext): void {
     const credentials = checkCredentials(ctx.apps, param(query, 'appid'), param(query, 'secret'));
     if (!credentials.ok) return answerFailure(reply, credentials.errcode);
     const code = param(query, 'js_code');
-    if (code === undefined || code === '') return answerFailure(reply, Errcode.codeMissing);
-    if (param(query, 'grant_type') !== 'authorization_code') return answerFailure(reply, Errcode.invalidGrantType);
+    if (code === undefined || code === '') return answerFailure(reply, WeChatErrcode.codeMissing);
+    if (param(query, 'grant_type') !== 'authorization_code')
+      return answerFailure(reply, WeChatErrcode.invalidGrantType);
     const exchange = ctx.users.exchange(credentials.value, code);
     const quirk = ctx.config.okErrcode ? { errcode: 0, errmsg: 'ok' } : {};
     return answerOutcome(reply, exchange, (session) => ({ ...session, ...quirk }), PLAIN);

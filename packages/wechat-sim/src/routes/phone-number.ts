@@ -1,6 +1,6 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { Errcode } from '../errcodes.js';
 import { answerFailure, answerOutcome, jsonObject, param } from '../wechat-reply.js';
 
 /** POST /wxa/business/getuserphonenumber?access_token=TOKEN { "code": "..." } */
@@ -9,9 +9,9 @@ export function phoneNumberRoute(app: FastifyInstance, ctx: SimContext): void {
     const authorized = ctx.tokens.authorize(param(request.query, 'access_token'));
     if (!authorized.ok) return answerFailure(reply, authorized.errcode);
     const body = jsonObject(request.body);
-    if (body === undefined) return answerFailure(reply, Errcode.dataFormatError);
+    if (body === undefined) return answerFailure(reply, WeChatErrcode.dataFormatError);
     const code: unknown = Reflect.get(body, 'code');
-    if (typeof code !== 'string' || code === '') return answerFailure(reply, Errcode.invalidCode);
+    if (typeof code !== 'string' || code === '') return answerFailure(reply, WeChatErrcode.invalidCode);
     return answerOutcome(reply, ctx.users.redeemPhoneCode(authorized.value, code), (phoneInfo) => ({
       errcode: 0,
       errmsg: 'ok',

@@ -1,6 +1,7 @@
+import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
-import { Errcode, type Outcome } from '../errcodes.js';
+import type { Outcome } from '../errcodes.js';
 import { answerFailure, answerOutcome, param } from '../wechat-reply.js';
 
 interface SignedRequest {
@@ -13,9 +14,9 @@ interface SignedRequest {
 function signedRequest(ctx: SimContext, query: unknown): Outcome<SignedRequest> {
   const authorized = ctx.tokens.authorize(param(query, 'access_token'));
   if (!authorized.ok) return authorized;
-  if (param(query, 'sig_method') !== 'hmac_sha256') return { ok: false, errcode: Errcode.badSigMethod };
+  if (param(query, 'sig_method') !== 'hmac_sha256') return { ok: false, errcode: WeChatErrcode.badSigMethod };
   const openid = param(query, 'openid');
-  if (openid === undefined || openid === '') return { ok: false, errcode: Errcode.invalidOpenid };
+  if (openid === undefined || openid === '') return { ok: false, errcode: WeChatErrcode.invalidOpenid };
   const signature = param(query, 'signature') ?? '';
   return { ok: true, value: { appid: authorized.value, openid, signature } };
 }
