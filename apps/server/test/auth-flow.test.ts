@@ -60,7 +60,7 @@ describe.each([
     expect(phone).toEqual(
       expect.objectContaining({
         status: 200,
-        body: { phoneNumber: '+8613800000000', purePhoneNumber: '13800000000', countryCode: '86' },
+        body: { phoneNumber: '13800000000', purePhoneNumber: '13800000000', countryCode: '86' },
       }),
     );
 

@@ -6,7 +6,7 @@ const phone = (countryCode: unknown) => ({
   errcode: 0,
   errmsg: 'ok',
   phone_info: {
-    phoneNumber: '+8613800138000',
+    phoneNumber: '13800138000',
     purePhoneNumber: '13800138000',
     countryCode,
     watermark: { timestamp: 1637744274, appid: 'wx0000000000000001' },

@@ -1,6 +1,12 @@
 export { buildSimulator, type Simulator } from './app.js';
 export { createSimulatorControl, type SimulatorControl } from './control-client.js';
 export { simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
-export { type SimulatedApp, type SimulatedUser, type SimulatorOptions, TEST_APP } from './options.js';
+export {
+  DEFAULT_USERS,
+  type SimulatedApp,
+  type SimulatedUser,
+  type SimulatorOptions,
+  TEST_APP,
+} from './options.js';
 export * from './schemas.js';
 export { encryptUserData, rawDataSignature, sessionKeySignature } from './user-data-crypto.js';

@@ -12,19 +12,28 @@ export interface SimulatedApp {
 export interface SimulatedUser {
   /** Bound to an Open Platform account: code2Session also returns a unionid. Default false. */
   unionBound?: boolean;
-  /** The pure phone number; default derived from the name (138xxxxxxxx). */
+  /** The pure phone number (no country code); default derived from the name (138xxxxxxxx). */
   phone?: string;
-  /** Default "86". */
+  /** Default "86": mainland China, whose numbers WeChat answers without a prefix. */
   countryCode?: string;
   /** WeChat blocks this user's logins: code2Session answers 40226. Default false. */
   highRisk?: boolean;
 }
+
+/**
+ * Users every simulator knows: mainland China is the default (a derived 138… number), so one
+ * user with a number outside it is built in. `users` adds to these and overrides them by name.
+ */
+export const DEFAULT_USERS = {
+  overseas: { phone: '51234567', countryCode: '852' },
+} as const satisfies Readonly<Record<string, SimulatedUser>>;
 
 export interface SimulatorOptions {
   /** Apps besides the built-in TEST_APP; one with TEST_APP's appid replaces its secret. */
   apps?: readonly SimulatedApp[];
   /** Default true. */
   includeTestApp?: boolean;
+  /** Users to describe up front, besides DEFAULT_USERS (a user named there is replaced). */
   users?: Readonly<Record<string, SimulatedUser>>;
   /** The base clock in ms (default Date.now); `POST /sim/clock` moves the simulator ahead of it. */
   now?: () => number;
@@ -61,7 +70,7 @@ export function resolveConfig(options: SimulatorOptions): WorldConfig {
   for (const app of options.apps ?? []) apps.set(app.appid, app.secret);
   return {
     apps,
-    users: options.users ?? {},
+    users: { ...DEFAULT_USERS, ...options.users },
     codeTtlMs: options.codeTtlMs ?? 5 * 60_000,
     code2SessionPerMinute: options.code2SessionPerMinute ?? 100,
     sessionKeyRotationMs: options.sessionKeyRotationMs ?? 0,

@@ -37,6 +37,7 @@ export interface PhoneInfo {
 }
 
 const MINUTE = 60_000;
+const MAINLAND_CHINA = '86';
 const key = (appid: string, user: string) => `${appid}\n${user}`;
 
 /** The simulated users of every app: their codes, session keys and phone numbers. */
@@ -115,9 +116,11 @@ export class Users {
     issued.used = true;
     const traits = this.#traits.get(issued.user);
     const purePhoneNumber = traits?.phone ?? simulatedPhone(issued.user);
-    const countryCode = traits?.countryCode ?? '86';
+    const countryCode = traits?.countryCode ?? MAINLAND_CHINA;
     return ok({
-      phoneNumber: `+${countryCode}${purePhoneNumber}`,
+      // getPhoneNumber: "用户绑定的手机号（国外手机号会有区号）" — the prefix only outside mainland
+      // China (its sample: "13122900225", countryCode "86"); outside it, "+852xxxxxxxx".
+      phoneNumber: countryCode === MAINLAND_CHINA ? purePhoneNumber : `+${countryCode}${purePhoneNumber}`,
       purePhoneNumber,
       countryCode,
       watermark: { appid, timestamp: Math.floor(this.clock.now() / 1000) },

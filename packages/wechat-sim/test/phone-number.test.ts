@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, simulatedPhone } from '../src/index.js';
+import { DEFAULT_USERS, type Simulator, simulatedPhone } from '../src/index.js';
 import { advance, appid, control, phoneCode, stableToken, startSim, wechatPost } from './helper.js';
 
 let sim: Simulator;
@@ -15,7 +15,9 @@ async function redeem(code: string, token?: string) {
 }
 
 describe('POST /wxa/business/getuserphonenumber', () => {
-  it('answers the user’s phone with a watermark of the app', async () => {
+  // WeChat's getPhoneNumber: phoneNumber is "用户绑定的手机号（国外手机号会有区号）" — a country
+  // prefix only outside mainland China; its sample answers "13122900225" with countryCode "86".
+  it('answers a mainland number without a country prefix ("+86…" is a format WeChat never sends)', async () => {
     sim = await startSim();
     const answer = await redeem(await phoneCode(sim, 'alice'));
     const pure = simulatedPhone('alice');
@@ -23,11 +25,21 @@ describe('POST /wxa/business/getuserphonenumber', () => {
       errcode: 0,
       errmsg: 'ok',
       phone_info: {
-        phoneNumber: `+86${pure}`,
+        phoneNumber: pure,
         purePhoneNumber: pure,
         countryCode: '86',
         watermark: { appid, timestamp: expect.any(Number) },
       },
+    });
+  });
+
+  it('answers a number outside mainland China with its prefix, as the built-in user "overseas" has', async () => {
+    sim = await startSim();
+    const answer = await redeem(await phoneCode(sim, 'overseas'));
+    expect(answer.body['phone_info']).toMatchObject({
+      phoneNumber: `+852${DEFAULT_USERS.overseas.phone}`,
+      purePhoneNumber: DEFAULT_USERS.overseas.phone,
+      countryCode: '852',
     });
   });
 
@@ -39,6 +51,11 @@ describe('POST /wxa/business/getuserphonenumber', () => {
       phoneNumber: '+15551234',
       purePhoneNumber: '5551234',
       countryCode: '1',
+    });
+    await control(sim, '/sim/users', { user: 'dave', phone: '13122900225' });
+    expect((await redeem(await phoneCode(sim, 'dave'))).body['phone_info']).toMatchObject({
+      phoneNumber: '13122900225',
+      countryCode: '86',
     });
   });
 

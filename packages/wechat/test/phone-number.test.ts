@@ -1,4 +1,4 @@
-import { simulatedPhone } from '@wxauth/wechat-sim';
+import { DEFAULT_USERS, simulatedPhone } from '@wxauth/wechat-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WeChatClient } from '../src/index.js';
 import { appid, startUpstream, type Upstream } from './helper.js';
@@ -21,9 +21,18 @@ describe('getPhoneNumber', () => {
     await start();
     const pure = simulatedPhone('alice');
     await expect(client.getPhoneNumber(await phoneCode())).resolves.toEqual({
-      phoneNumber: `+86${pure}`,
+      phoneNumber: pure,
       purePhoneNumber: pure,
       countryCode: '86',
+    });
+  });
+
+  it('returns a number outside mainland China with its prefix, as WeChat answers it', async () => {
+    await start();
+    await expect(client.getPhoneNumber(await phoneCode('overseas'))).resolves.toEqual({
+      phoneNumber: `+852${DEFAULT_USERS.overseas.phone}`,
+      purePhoneNumber: DEFAULT_USERS.overseas.phone,
+      countryCode: '852',
     });
   });
 

@@ -14,7 +14,8 @@ import { isWeChatErrorKind } from '../../src/upstream-errors.js';
  * A hand-written stand-in for @wxauth/wechat in unit tests: codes name their outcome.
  * `u-<name>[-<nonce>]` logs in user `o-<name>` (each code once, as WeChat); a nonce starting with
  * `rot` also rotates the user's session_key. `e-<kind>-<nonce>` fails with that WeChatError kind.
- * Phone codes `p-<digits>` give +86<digits>.
+ * Phone codes `p-<digits>` give the mainland number <digits>: no "+86", WeChat prefixes only
+ * numbers outside mainland China.
  */
 export function createFakeWeChat(options: { delayMs?: number } = {}) {
   const calls = { code2Session: 0, getPhoneNumber: 0 };
@@ -68,7 +69,7 @@ export function createFakeWeChat(options: { delayMs?: number } = {}) {
         const match = /^p-(\d+)$/.exec(code);
         if (!match?.[1]) throw new WeChatError('invalid-code', '/wxa/business/getuserphonenumber', 'fake invalid');
         used.add(`${appid}:${code}`);
-        return { phoneNumber: `+86${match[1]}`, purePhoneNumber: match[1], countryCode: '86' };
+        return { phoneNumber: match[1], purePhoneNumber: match[1], countryCode: '86' };
       },
       async close() {},
     };
