@@ -32,7 +32,8 @@ export function createPhoneNumbers(deps: { claims: Claims; sealer: Sealer; pendi
         const outcome = await claims.run(
           claimKey('p', client.appid, code),
           async () => {
-            const phone = await client.getPhoneNumber(code);
+            // With the session's openid, WeChat refuses a code that belongs to another user.
+            const phone = await client.getPhoneNumber(code, { openid: user.openid });
             const { phoneNumber, purePhoneNumber, countryCode } = phone;
             return `${user.openid}|${sealer.seal(JSON.stringify({ phoneNumber, purePhoneNumber, countryCode }))}`;
           },

@@ -109,10 +109,16 @@ export class Users {
     return ok({ ...this.identity(appid, issued.user), session_key: issued.sessionKey });
   }
 
-  /** /wxa/business/getuserphonenumber: a phone code works once, within its lifetime. */
-  redeemPhoneCode(appid: string, code: string): Outcome<PhoneInfo> {
+  /**
+   * /wxa/business/getuserphonenumber: a phone code works once, within its lifetime. Given an
+   * openid, WeChat checks the code is that user's ("校验openid和code的绑定关系"); it documents no
+   * errcode for a mismatch, so it is 40029, the one its table has for a code not valid here, and
+   * the code stays unspent for its owner.
+   */
+  redeemPhoneCode(appid: string, code: string, openid?: string): Outcome<PhoneInfo> {
     const issued = this.#liveCode(appid, code, 'phone');
     if (issued === undefined || issued.used) return fail(WeChatErrcode.invalidCode);
+    if (openid !== undefined && openid !== simulatedOpenid(appid, issued.user)) return fail(WeChatErrcode.invalidCode);
     issued.used = true;
     const traits = this.#traits.get(issued.user);
     const purePhoneNumber = traits?.phone ?? simulatedPhone(issued.user);

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_USERS, type Simulator, simulatedPhone } from '../src/index.js';
+import { DEFAULT_USERS, type Simulator, simulatedOpenid, simulatedPhone } from '../src/index.js';
 import { advance, appid, control, phoneCode, stableToken, startSim, wechatPost } from './helper.js';
 
 let sim: Simulator;
 afterEach(() => sim.close());
 
-async function redeem(code: string, token?: string) {
+async function redeem(code: string, token?: string, extra: Record<string, unknown> = {}) {
   return wechatPost(
     sim,
     '/wxa/business/getuserphonenumber',
-    { code },
+    { code, ...extra },
     { access_token: token ?? (await stableToken(sim)) },
   );
 }
@@ -68,6 +68,26 @@ describe('POST /wxa/business/getuserphonenumber', () => {
     expect((await redeem('never-issued')).body).toMatchObject({ errcode: 40029 });
     await advance(sim, 5 * 60_000);
     expect((await redeem(stale)).body).toMatchObject({ errcode: 40029 });
+  });
+
+  // getPhoneNumber's optional openid: "填入后会校验openid和code的绑定关系". WeChat documents no
+  // errcode of its own for a mismatch; its table for this API has -1, 40029, 45011 and 40013, and
+  // 40029 is the one that says "this code is not valid here". The code is checked, not spent, so
+  // its owner can still redeem it.
+  it('refuses (40029) a phone code redeemed with another user’s openid, and leaves it to its owner', async () => {
+    sim = await startSim();
+    const alices = await phoneCode(sim, 'alice');
+    const bob = simulatedOpenid(appid, 'bob');
+    expect((await redeem(alices, undefined, { openid: bob })).body).toMatchObject({ errcode: 40029 });
+    const owner = await redeem(alices, undefined, { openid: simulatedOpenid(appid, 'alice') });
+    expect(owner.body).toMatchObject({ errcode: 0, phone_info: { purePhoneNumber: simulatedPhone('alice') } });
+  });
+
+  it('answers 47001 for an openid that is not a string', async () => {
+    sim = await startSim();
+    expect((await redeem(await phoneCode(sim, 'alice'), undefined, { openid: 42 })).body).toMatchObject({
+      errcode: 47001,
+    });
   });
 
   it('answers 40001 for a wrong token and 47001 for a body that is not JSON', async () => {

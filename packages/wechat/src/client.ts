@@ -124,11 +124,12 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
       return { openid: reset.openid, sessionKey: reset.session_key };
     },
 
-    async getPhoneNumber(code) {
+    async getPhoneNumber(code, { openid } = {}) {
       const endpoint = '/wxa/business/getuserphonenumber';
+      const body = openid === undefined ? { code } : { code, openid };
       // The phone code is single-use and billed: a retry after a failure is judged like code2Session's.
       const { json, tokens: sent } = await withToken(
-        (accessToken) => ({ endpoint, method: 'POST', query: { access_token: accessToken }, body: { code } }),
+        (accessToken) => ({ endpoint, method: 'POST', query: { access_token: accessToken }, body }),
         (upstream) => spendCode(upstream, WeChatErrcode.invalidCode),
       );
       const { phone_info: phone } = expectSuccess(endpoint, json, PhoneNumberSuccessSchema, [secret, ...sent, code]);

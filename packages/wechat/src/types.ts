@@ -68,6 +68,11 @@ export interface WeChatClient {
   checkSessionKey(input: { openid: string; sessionKey: string }): Promise<boolean>;
   /** Asks WeChat for a new session_key for the user; returns it. */
   resetUserSessionKey(input: { openid: string; sessionKey: string }): Promise<Code2SessionResult>;
-  getPhoneNumber(code: string): Promise<PhoneNumber>;
+  /**
+   * Redeems a getPhoneNumber code. Give `openid` (the session's user): WeChat then refuses a code
+   * that belongs to another user (invalid-code), so a user who got hold of someone else's code
+   * cannot redeem that person's number.
+   */
+  getPhoneNumber(code: string, options?: { openid?: string }): Promise<PhoneNumber>;
   close(): Promise<void>;
 }

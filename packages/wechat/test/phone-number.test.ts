@@ -1,4 +1,4 @@
-import { DEFAULT_USERS, simulatedPhone } from '@wxauth/wechat-sim';
+import { DEFAULT_USERS, simulatedOpenid, simulatedPhone } from '@wxauth/wechat-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WeChatClient } from '../src/index.js';
 import { appid, startUpstream, type Upstream } from './helper.js';
@@ -34,6 +34,20 @@ describe('getPhoneNumber', () => {
       purePhoneNumber: DEFAULT_USERS.overseas.phone,
       countryCode: '852',
     });
+  });
+
+  it('fails as invalid-code for another user’s phone code when given the session’s openid (it is sent)', async () => {
+    await start();
+    const bob = simulatedOpenid(appid, 'bob');
+    await expect(client.getPhoneNumber(await phoneCode('alice'), { openid: bob })).rejects.toMatchObject({
+      kind: 'invalid-code',
+      errcode: 40029,
+    });
+    const alice = simulatedOpenid(appid, 'alice');
+    await expect(client.getPhoneNumber(await phoneCode('alice'), { openid: alice })).resolves.toHaveProperty(
+      'purePhoneNumber',
+      simulatedPhone('alice'),
+    );
   });
 
   it.each([

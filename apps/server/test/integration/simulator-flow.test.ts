@@ -39,6 +39,16 @@ describe('against the simulator over HTTP, sessions in Redis', () => {
     });
   });
 
+  it('refuses a phone code of another user: a user who got hold of it does not redeem its number', async () => {
+    const { app, sim, code } = await world.start(redis.env());
+    const mallory = await login(app, await code('mallory'));
+    const alicesCode = await sim.phoneCode({ appid, user: 'alice' });
+    expect(await call(app, 'phone', { token: mallory, body: { code: alicesCode } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'PHONE_CODE_INVALID' } },
+    });
+  });
+
   it('ends both sessions of a user with logout-all', async () => {
     const { app, code } = await world.start(redis.env());
     const phone = await login(app, await code('bob'));
