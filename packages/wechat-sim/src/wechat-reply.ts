@@ -44,16 +44,22 @@ export function jsonObject(body: unknown): object | undefined {
   }
 }
 
-/** The appid when appid and secret name a registered app; 41002/40013/41004/40125 otherwise. */
+/**
+ * The appid when appid and secret name a registered app; 41002/40013/41004 otherwise, and
+ * `wrongSecret` for a secret that is not the app's: 40125 on jscode2session (seen in practice,
+ * though its table omits it), 40001 on the token endpoints (their tables: "AppSecret错误或者
+ * AppSecret不属于这个小程序").
+ */
 export function checkCredentials(
   apps: ReadonlyMap<string, string>,
   appid: string | undefined,
   secret: string | undefined,
+  wrongSecret: number = WeChatErrcode.invalidSecret,
 ): Outcome<string> {
   if (appid === undefined || appid === '') return { ok: false, errcode: WeChatErrcode.appidMissing };
   const known = apps.get(appid);
   if (known === undefined) return { ok: false, errcode: WeChatErrcode.invalidAppid };
   if (secret === undefined || secret === '') return { ok: false, errcode: WeChatErrcode.secretMissing };
-  if (secret !== known) return { ok: false, errcode: WeChatErrcode.invalidSecret };
+  if (secret !== known) return { ok: false, errcode: wrongSecret };
   return { ok: true, value: appid };
 }

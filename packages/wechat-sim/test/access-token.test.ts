@@ -38,8 +38,10 @@ describe('GET /cgi-bin/token (plain)', () => {
     expect(await tokenErrcode(fresh)).toBe(40003);
   });
 
+  // getAccessToken's errcode table: "40001 AppSecret错误或者AppSecret不属于这个小程序".
   it.each([
-    { case: 'a wrong secret', query: { secret: 'nope' }, errcode: 40125 },
+    { case: 'a wrong AppSecret (40001 in its table, not 40125)', query: { secret: 'nope' }, errcode: 40001 },
+    { case: 'another app’s AppSecret', query: { secret: '0123456789abcdef0123456789abcdee' }, errcode: 40001 },
     { case: 'an unknown appid', query: { appid: 'wx9999999999999999' }, errcode: 40013 },
     { case: 'a wrong grant_type', query: { grant_type: 'authorization_code' }, errcode: 40002 },
   ])('answers $case with $errcode', async ({ query, errcode }) => {
@@ -123,7 +125,11 @@ describe('POST /cgi-bin/stable_token', () => {
 
   it.each([
     { case: 'a body that is not JSON', body: 'grant_type=client_credential', errcode: 47001 },
-    { case: 'a wrong secret', body: { grant_type: 'client_credential', appid, secret: 'x' }, errcode: 40125 },
+    {
+      case: 'a wrong AppSecret (40001, as for /cgi-bin/token)',
+      body: { grant_type: 'client_credential', appid, secret: 'x' },
+      errcode: 40001,
+    },
     {
       case: 'a non-boolean force_refresh',
       body: { grant_type: 'client_credential', appid, secret, force_refresh: 'yes' },

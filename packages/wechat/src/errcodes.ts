@@ -29,7 +29,13 @@ export const TOKEN_REJECTED: ReadonlySet<number> = new Set([
   WeChatErrcode.accessTokenExpired,
 ]);
 
-export function kindOf(errcode: number): WeChatErrorKind {
+/** Where WeChat hands out access tokens, and so where 40001 cannot be about a token we sent. */
+export const TOKEN_ENDPOINTS: ReadonlySet<string> = new Set(['/cgi-bin/token', '/cgi-bin/stable_token']);
+
+export function kindOf(errcode: number, endpoint: string): WeChatErrorKind {
+  // getAccessToken's table: "40001 AppSecret错误或者AppSecret不属于这个小程序". A token endpoint
+  // takes no token, so its 40001 is the operator's mistake: loud, never refreshed or retried.
+  if (errcode === E.invalidCredential && TOKEN_ENDPOINTS.has(endpoint)) return 'misconfigured';
   return kinds.get(errcode) ?? 'unknown';
 }
 
@@ -40,7 +46,7 @@ export function errcodeError(
   errmsg: string | undefined,
   secrets: readonly string[],
 ): WeChatError {
-  const kind = kindOf(errcode);
+  const kind = kindOf(errcode, endpoint);
   const detail = errmsg === undefined ? '' : `: ${redact(errmsg, secrets).slice(0, 200)}`;
   return new WeChatError(kind, endpoint, `WeChat ${endpoint} answered errcode ${errcode} (${kind})${detail}`, errcode);
 }

@@ -8,8 +8,8 @@ export type WeChatErrorKind =
   | 'rate-limited' // 45011
   | 'user-blocked' // 40226
   | 'system-busy' // -1, still failing after the retry budget
-  | 'misconfigured' // 40013 invalid appid, 40125 invalid secret: never retried
-  | 'invalid-token' // 40001 / 42001 after the one refresh-and-retry
+  | 'misconfigured' // 40013 invalid appid, 40125 / 40001-from-a-token-endpoint wrong secret, 40164 IP: never retried
+  | 'invalid-token' // 40001 / 40014 / 42001 on an API call, after the one refresh-and-retry
   | 'invalid-signature' // 87009 (checkSessionKey: the key is not valid)
   | 'quota-exceeded' // 1400001 phone-number quota, 45009 daily API quota
   | 'token-fetch-forbidden' // the non-production guard refused to fetch a production appid's token

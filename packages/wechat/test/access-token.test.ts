@@ -128,6 +128,25 @@ describe('getAccessToken', () => {
     await expect(upstream.client().getAccessToken()).rejects.toMatchObject({ kind, endpoint: '/cgi-bin/stable_token' });
   });
 
+  // getAccessToken's table: "40001 AppSecret错误或者AppSecret不属于这个小程序". On the token
+  // endpoints 40001 is the operator's mistake, not a token to refresh.
+  it.each([
+    { tokenKind: 'stable' as const, endpoint: '/cgi-bin/stable_token' as const },
+    { tokenKind: 'plain' as const, endpoint: '/cgi-bin/token' as const },
+  ])(
+    'a wrong AppSecret (40001 from $endpoint) is misconfigured, asked once, never an invalid token',
+    async ({ tokenKind, endpoint }) => {
+      upstream = await startUpstream();
+      const user = await loggedIn();
+      const client = upstream.client({ tokenKind, secret: 'ffffffffffffffffffffffffffffffff' });
+      const error = await rejection(client.checkSessionKey(user));
+      expect(error).toMatchObject({ kind: 'misconfigured', errcode: 40001, endpoint });
+      const calls = await upstream.control.calls();
+      expect(calls[endpoint]).toBe(1);
+      expect(calls['/wxa/checksession']).toBe(0);
+    },
+  );
+
   it('retries a token fetch after -1', async () => {
     upstream = await startUpstream();
     await upstream.control.fault({ endpoint: '/cgi-bin/stable_token', fault: { kind: 'system-busy' }, times: 2 });

@@ -149,6 +149,20 @@ describe('every upstream outcome of code2Session', () => {
     expect((await sim.calls())['/sns/jscode2session']).toBe(1);
   });
 
+  it('a wrong AppSecret on the token endpoint (40001) → 502 UPSTREAM_MISCONFIGURED, not a token to retry', async () => {
+    const { app, sim, code: wxLogin } = await world.start();
+    const token = await login(app, await wxLogin('liam'));
+    await sim.fault({ endpoint: '/cgi-bin/stable_token', fault: { kind: 'errcode', errcode: 40001 }, times: 10 });
+    const reply = await call(app, 'phone', { token, body: { code: await sim.phoneCode({ appid, user: 'liam' }) } });
+    expect(reply).toMatchObject({
+      status: 502,
+      body: { error: { code: 'UPSTREAM_MISCONFIGURED', action: { kind: 'give-up' } } },
+    });
+    const calls = await sim.calls();
+    expect(calls['/cgi-bin/stable_token']).toBe(1);
+    expect(calls['/wxa/business/getuserphonenumber']).toBe(0);
+  });
+
   it('an unknown code from the simulator → 401 INVALID_CODE', async () => {
     const { app } = await world.start();
     expect(await call(app, 'login', { body: { code: 'notacodethesimulatorissued' } })).toMatchObject({

@@ -3,13 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { SimContext } from '../context.js';
 import { answer, answerFailure, checkCredentials, jsonObject, param } from '../wechat-reply.js';
 
+/** getAccessToken's and getStableAccessToken's tables: "40001 AppSecret错误或者AppSecret不属于这个小程序". */
+const WRONG_SECRET = WeChatErrcode.invalidCredential;
+
 /** GET /cgi-bin/token and POST /cgi-bin/stable_token. */
 export function accessTokenRoutes(app: FastifyInstance, ctx: SimContext): void {
   const quirk = () => (ctx.config.okErrcode ? { errcode: 0, errmsg: 'ok' } : {});
 
   app.get('/cgi-bin/token', async (request, reply) => {
     const { query } = request;
-    const credentials = checkCredentials(ctx.apps, param(query, 'appid'), param(query, 'secret'));
+    const credentials = checkCredentials(ctx.apps, param(query, 'appid'), param(query, 'secret'), WRONG_SECRET);
     if (!credentials.ok) return answerFailure(reply, credentials.errcode);
     if (param(query, 'grant_type') !== 'client_credential') return answerFailure(reply, WeChatErrcode.invalidGrantType);
     return answer(reply, { ...ctx.tokens.plain(credentials.value), ...quirk() });
@@ -25,6 +28,7 @@ export function accessTokenRoutes(app: FastifyInstance, ctx: SimContext): void {
       ctx.apps,
       typeof appid === 'string' ? appid : undefined,
       typeof secret === 'string' ? secret : undefined,
+      WRONG_SECRET,
     );
     if (!credentials.ok) return answerFailure(reply, credentials.errcode);
     if (field('grant_type') !== 'client_credential') return answerFailure(reply, WeChatErrcode.invalidGrantType);
