@@ -23,7 +23,7 @@ export interface AccessTokenManagerOptions {
 export interface AccessTokenManager {
   get(options?: { forceRefresh?: boolean }): Promise<string>;
   /**
-   * A token to retry with after WeChat rejected `failing` (40001/42001): the cached one if another
+   * A token to retry with after WeChat rejected `failing` (40001/40014/42001): the cached one if another
    * instance already replaced it, else a fresh one.
    */
   replace(failing: string): Promise<string>;

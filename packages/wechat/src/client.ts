@@ -65,7 +65,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
   });
 
   /**
-   * A token-protected call; on 40001/42001 it retries once with a replaced token. `tokens` are
+   * A token-protected call; on 40001/40014/42001 it retries once with a replaced token. `tokens` are
    * the ones sent, to keep out of error messages.
    */
   async function withToken(

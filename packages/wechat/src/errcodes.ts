@@ -23,10 +23,15 @@ const kinds = new Map<number, WeChatErrorKind>([
   [E.phoneQuotaExceeded, 'quota-exceeded'],
 ]);
 
-/** 40001 (invalid or not latest) and 42001 (expired): the only answers that make a token refresh worthwhile. */
+/**
+ * The answers that make a token refresh worthwhile on an API call: 40001 (invalid or not latest),
+ * 40014 (invalid access_token) and 42001 (expired), the three wechatpy (client/base.py) and WxJava
+ * (BaseWxMaServiceImpl) refresh on.
+ */
 export const TOKEN_REJECTED: ReadonlySet<number> = new Set([
-  WeChatErrcode.invalidCredential,
-  WeChatErrcode.accessTokenExpired,
+  E.invalidCredential,
+  E.invalidAccessToken,
+  E.accessTokenExpired,
 ]);
 
 /** Where WeChat hands out access tokens, and so where 40001 cannot be about a token we sent. */

@@ -155,7 +155,7 @@ describe('getAccessToken', () => {
   });
 });
 
-describe('40001 / 42001 on an API call: refresh once and retry, only when the cached token is still the failing one', () => {
+describe('40001 / 40014 / 42001 on an API call: refresh once and retry, only when the cached token is still the failing one', () => {
   it('40001 for a token WeChat no longer accepts: refresh, retry, cache the new token', async () => {
     upstream = await startUpstream();
     const user = await loggedIn();
@@ -176,6 +176,16 @@ describe('40001 / 42001 on an API call: refresh once and retry, only when the ca
     // This cache believes the token has an hour left; WeChat says it expired.
     await shared.set(appid, { token, expiresAt: upstream.clock.now() + HOUR });
     await expect(upstream.client({ tokenCache: shared }).checkSessionKey(user)).resolves.toBe(true);
+    expect(await tokenCalls()).toMatchObject({ stable: 2, check: 2 });
+  });
+
+  // 40014 is "不合法的access_token" in WeChat's global table; wechatpy (client/base.py) and WxJava
+  // (BaseWxMaServiceImpl) refresh on it as on 40001 and 42001.
+  it('40014 (invalid access_token): refresh and retry, like 40001 and 42001', async () => {
+    upstream = await startUpstream();
+    const user = await loggedIn();
+    await upstream.control.fault({ endpoint: '/wxa/checksession', fault: { kind: 'errcode', errcode: 40014 } });
+    await expect(upstream.client().checkSessionKey(user)).resolves.toBe(true);
     expect(await tokenCalls()).toMatchObject({ stable: 2, check: 2 });
   });
 
