@@ -78,6 +78,8 @@ const WECHAT_ERRORS: { readonly [K in WeChatErrorKind]: { login: Mapping; phone?
   unknown: { login: { ...badGateway, action: relogin }, phone: { ...badGateway, ...retryIn(2) } },
   'invalid-token': { login: { ...badGateway, ...retryIn(5) } },
   'invalid-signature': { login: { ...badGateway, action: relogin } },
+  // A session-key reset whose answer was lost: the new key is unknown, a fresh login brings one.
+  'outcome-unknown': { login: { ...unavailable, action: relogin } },
   misconfigured: { login: misconfigured },
   'token-fetch-forbidden': { login: misconfigured },
   'quota-exceeded': {

@@ -28,6 +28,7 @@ const table: [WeChatErrorKind, number, ErrorCode, ErrorAction, number, ErrorCode
   ['unknown', 502, 'UPSTREAM_UNAVAILABLE', relogin, 502, 'UPSTREAM_UNAVAILABLE'],
   ['invalid-token', 502, 'UPSTREAM_UNAVAILABLE', retry(5), 502, 'UPSTREAM_UNAVAILABLE'],
   ['invalid-signature', 502, 'UPSTREAM_UNAVAILABLE', relogin, 502, 'UPSTREAM_UNAVAILABLE'],
+  ['outcome-unknown', 503, 'UPSTREAM_UNAVAILABLE', relogin, 503, 'UPSTREAM_UNAVAILABLE'],
   ['misconfigured', 502, 'UPSTREAM_MISCONFIGURED', giveUp, 502, 'UPSTREAM_MISCONFIGURED'],
   ['token-fetch-forbidden', 502, 'UPSTREAM_MISCONFIGURED', giveUp, 502, 'UPSTREAM_MISCONFIGURED'],
   ['quota-exceeded', 429, 'RATE_LIMITED', retry(60), 429, 'PHONE_QUOTA_EXCEEDED'],

@@ -11,6 +11,7 @@ import { TOKEN_REJECTED } from './errcodes.js';
 import { createMemoryTokenCache } from './memory-token-cache.js';
 import { errcodeOf, expectSuccess } from './responses.js';
 import { callUpstream, type RetryPolicy, type UpstreamAnswer } from './retry.js';
+import { resetSessionKey } from './session-key-reset.js';
 import { resolveSettings } from './settings.js';
 import { sessionKeySignature } from './signatures.js';
 import { createTransport, type UpstreamCall } from './transport.js';
@@ -81,13 +82,24 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
   }
 
   /** The session-key APIs: a GET signed with hex(HMAC-SHA256(session_key, "")). */
-  function signedCall(endpoint: string, openid: string, sessionKey: string) {
+  function signedCall(endpoint: string, openid: string, sessionKey: string, policy: RetryPolicy = settings.retry) {
     const signature = sessionKeySignature(sessionKey);
-    return withToken((accessToken) => ({
-      endpoint,
-      method: 'GET',
-      query: { access_token: accessToken, openid, signature, sig_method: 'hmac_sha256' },
-    }));
+    return withToken(
+      (accessToken) => ({
+        endpoint,
+        method: 'GET',
+        query: { access_token: accessToken, openid, signature, sig_method: 'hmac_sha256' },
+      }),
+      (upstream) => call(upstream, policy),
+    );
+  }
+
+  async function checkSessionKey({ openid, sessionKey }: { openid: string; sessionKey: string }) {
+    const endpoint = '/wxa/checksession';
+    const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
+    if (errcodeOf(json) === WeChatErrcode.invalidSignature) return false;
+    expectSuccess(endpoint, json, CheckSessionResponseSchema, [secret, ...sent, sessionKey]);
+    return true;
   }
 
   return {
@@ -109,19 +121,23 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
 
     getAccessToken: (getOptions) => tokens.get(getOptions),
 
-    async checkSessionKey({ openid, sessionKey }) {
-      const endpoint = '/wxa/checksession';
-      const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
-      if (errcodeOf(json) === WeChatErrcode.invalidSignature) return false;
-      expectSuccess(endpoint, json, CheckSessionResponseSchema, [secret, ...sent, sessionKey]);
-      return true;
-    },
+    checkSessionKey,
 
-    async resetUserSessionKey({ openid, sessionKey }) {
+    resetUserSessionKey({ openid, sessionKey }) {
       const endpoint = '/wxa/resetusersessionkey';
-      const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey);
-      const reset = expectSuccess(endpoint, json, ResetSessionKeySuccessSchema, [secret, ...sent, sessionKey]);
-      return { openid: reset.openid, sessionKey: reset.session_key };
+      return resetSessionKey({
+        endpoint,
+        policy: settings.retry,
+        async attempt() {
+          const { json, tokens: sent } = await signedCall(endpoint, openid, sessionKey, {
+            ...settings.retry,
+            attempts: 1,
+          });
+          const reset = expectSuccess(endpoint, json, ResetSessionKeySuccessSchema, [secret, ...sent, sessionKey]);
+          return { openid: reset.openid, sessionKey: reset.session_key };
+        },
+        oldKeyValid: () => checkSessionKey({ openid, sessionKey }),
+      });
     },
 
     async getPhoneNumber(code, { openid } = {}) {

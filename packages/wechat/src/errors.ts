@@ -15,6 +15,7 @@ export type WeChatErrorKind =
   | 'token-fetch-forbidden' // the non-production guard refused to fetch a production appid's token
   | 'bad-response' // not JSON, HTML, or JSON that fails the upstream schema
   | 'unavailable' // network error, timeout or HTTP 5xx after the retry budget
+  | 'outcome-unknown' // resetUserSessionKey may have taken effect, its answer lost: the new key is unknown
   | 'unknown'; // any other errcode
 
 export class WeChatError extends Error {

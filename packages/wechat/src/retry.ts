@@ -25,6 +25,11 @@ const BACKOFF_BASE_MS = 50;
 /** A retry with less time than this left would only time out. */
 const MIN_ATTEMPT_MS = 100;
 
+/** The pause before retry number `attempt` (1 = the first retry): jittered, doubling each time. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  return BACKOFF_BASE_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
+}
+
 function isSystemBusy(json: unknown): boolean {
   return typeof json === 'object' && json !== null && Reflect.get(json, 'errcode') === WeChatErrcode.systemBusy;
 }
@@ -67,7 +72,7 @@ export async function callUpstream(
       failure = { ok: false, retryable: true, kind: 'system-busy', reason: 'errcode -1' };
     else return earlierFailure === undefined ? { json: result.json } : { json: result.json, earlierFailure };
     earlierFailure ??= toError(call, failure, attempt);
-    const delay = BACKOFF_BASE_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
+    const delay = backoffDelay(attempt, random);
     const elapsed = performance.now() - started;
     if (!failure.retryable || attempt >= policy.attempts || elapsed + delay + MIN_ATTEMPT_MS > policy.budgetMs) {
       throw toError(call, failure, attempt);

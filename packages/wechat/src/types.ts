@@ -66,7 +66,12 @@ export interface WeChatClient {
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /** true when WeChat still accepts this session_key for the user (errcode 0), false on 87009. */
   checkSessionKey(input: { openid: string; sessionKey: string }): Promise<boolean>;
-  /** Asks WeChat for a new session_key for the user; returns it. */
+  /**
+   * Asks WeChat for a new session_key for the user; returns it. Never retried blindly: after -1, a
+   * timeout or a 5xx the old key is checked first, and when it no longer works (the reset may have
+   * happened, its answer lost) the error is `outcome-unknown`: the new key is unknown, so the user
+   * must log in again. Any other error means the old key is as it was.
+   */
   resetUserSessionKey(input: { openid: string; sessionKey: string }): Promise<Code2SessionResult>;
   /**
    * Redeems a getPhoneNumber code. Give `openid` (the session's user): WeChat then refuses a code

@@ -1,7 +1,7 @@
 import { simulatedOpenid } from '@wxauth/wechat-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WeChatClient } from '../src/index.js';
-import { appid, startUpstream, type Upstream } from './helper.js';
+import { type WeChatClient, WeChatError } from '../src/index.js';
+import { appid, rejection, startUpstream, type Upstream } from './helper.js';
 
 let upstream: Upstream;
 let client: WeChatClient;
@@ -63,6 +63,71 @@ describe('resetUserSessionKey', () => {
       fault: { kind: 'errcode', errcode: 87008 },
     });
     await expect(client.resetUserSessionKey(session)).rejects.toMatchObject({ kind: 'unknown', errcode: 87008 });
+  });
+});
+
+describe('resetUserSessionKey after an ambiguous failure: no blind retry, the new key never lost silently', () => {
+  const resetEndpoint = '/wxa/resetusersessionkey';
+  const calls = async () => {
+    const all = await upstream.control.calls();
+    return { reset: all[resetEndpoint], check: all['/wxa/checksession'] };
+  };
+
+  it('a reset WeChat processed but answered -1 is not retried with the old key: outcome-unknown, not 87009', async () => {
+    await start();
+    const old = await logIn();
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'system-busy', afterProcessing: true } });
+    const error = await rejection(client.resetUserSessionKey(old));
+    expect(error).toMatchObject({ kind: 'outcome-unknown', errcode: -1 });
+    expect(error).toBeInstanceOf(WeChatError);
+    expect(await calls()).toEqual({ reset: 1, check: 1 });
+    expect(String(error)).not.toContain(old.sessionKey);
+  });
+
+  it('a reset WeChat processed but answered with a 5xx is outcome-unknown too', async () => {
+    await start();
+    const old = await logIn();
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'http-error', afterProcessing: true } });
+    await expect(client.resetUserSessionKey(old)).rejects.toMatchObject({ kind: 'outcome-unknown' });
+    expect(await calls()).toEqual({ reset: 1, check: 1 });
+  });
+
+  it('a reset WeChat did not process (-1) is tried again once the old key checks valid, and its new key works', async () => {
+    await start();
+    const old = await logIn();
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'system-busy' } });
+    const reset = await client.resetUserSessionKey(old);
+    expect(reset.sessionKey).not.toBe(old.sessionKey);
+    expect(await calls()).toEqual({ reset: 2, check: 1 });
+    await expect(client.checkSessionKey(reset)).resolves.toBe(true);
+  });
+
+  it('a timed-out reset is tried again only after the old key checks valid', async () => {
+    await start();
+    const old = await logIn();
+    // Longer than the client's 1 s timeout: the hung call reaches its handler after the retry.
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'hang', ms: 1500 } });
+    const reset = await client.resetUserSessionKey(old);
+    expect((await calls()).check).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await expect(client.checkSessionKey(reset)).resolves.toBe(true);
+  });
+
+  it('is outcome-unknown when the old key cannot be checked either', async () => {
+    await start();
+    const old = await logIn();
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'system-busy', afterProcessing: true } });
+    await upstream.control.fault({ endpoint: '/wxa/checksession', fault: { kind: 'system-busy' }, times: 10 });
+    await expect(client.resetUserSessionKey(old)).rejects.toMatchObject({ kind: 'outcome-unknown' });
+  });
+
+  it('gives the -1 itself when it persists while the old key stays valid: nothing changed', async () => {
+    await start();
+    const old = await logIn();
+    await upstream.control.fault({ endpoint: resetEndpoint, fault: { kind: 'system-busy' }, times: 10 });
+    await expect(client.resetUserSessionKey(old)).rejects.toMatchObject({ kind: 'system-busy', errcode: -1 });
+    expect(await calls()).toEqual({ reset: 3, check: 3 });
+    await expect(client.checkSessionKey(old)).resolves.toBe(true);
   });
 });
 
