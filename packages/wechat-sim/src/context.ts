@@ -1,14 +1,14 @@
 import { AccessTokens } from './access-tokens.js';
 import type { Clock } from './clock.js';
 import { FaultBoard } from './faults.js';
-import type { WorldConfig } from './options.js';
+import type { AppRecord, WorldConfig } from './options.js';
 import { Users } from './users.js';
 
 /** Everything one simulator instance knows; nothing is shared between instances. */
 export interface SimContext {
   readonly config: WorldConfig;
   readonly clock: Clock;
-  readonly apps: Map<string, string>;
+  readonly apps: Map<string, AppRecord>;
   readonly users: Users;
   readonly tokens: AccessTokens;
   readonly faults: FaultBoard;
@@ -17,7 +17,7 @@ export interface SimContext {
 
 export function createContext(config: WorldConfig, clock: Clock): SimContext {
   const apps = new Map(config.apps);
-  const users = new Users(clock, config);
+  const users = new Users(clock, config, apps);
   const tokens = new AccessTokens(clock, config.tokenTtlMs);
   const faults = new FaultBoard();
   return {
@@ -29,7 +29,7 @@ export function createContext(config: WorldConfig, clock: Clock): SimContext {
     faults,
     reset() {
       apps.clear();
-      for (const [appid, secret] of config.apps) apps.set(appid, secret);
+      for (const [appid, app] of config.apps) apps.set(appid, app);
       users.reset();
       tokens.reset();
       faults.reset();

@@ -15,9 +15,12 @@ export function simulatedOpenid(appid: string, user: string): string {
   return `o${digest('openid', appid, user).toString('base64url').slice(0, 27)}`;
 }
 
-/** One Open Platform account holds every simulated app, so the unionid depends on the user only. */
-export function simulatedUnionid(user: string): string {
-  return `o${digest('unionid', user).toString('base64url').slice(0, 27)}`;
+/** The account a `unionBound` user gets a unionid of when the app is bound to none. */
+export const DEFAULT_OPEN_PLATFORM = 'wechat-sim';
+
+/** The user's unionid under one Open Platform account: the same in every app bound to it. */
+export function simulatedUnionid(user: string, openPlatform: string = DEFAULT_OPEN_PLATFORM): string {
+  return `o${digest('unionid', openPlatform, user).toString('base64url').slice(0, 27)}`;
 }
 
 /** A mainland mobile number (138xxxxxxxx) derived from the user name. */

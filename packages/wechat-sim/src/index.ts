@@ -1,6 +1,6 @@
 export { buildSimulator, type Simulator } from './app.js';
 export { createSimulatorControl, type SimulatorControl } from './control-client.js';
-export { simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
+export { DEFAULT_OPEN_PLATFORM, simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
 export {
   DEFAULT_USERS,
   type SimulatedApp,

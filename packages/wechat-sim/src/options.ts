@@ -6,11 +6,26 @@ export const TEST_APP = { appid: 'wx0000000000000001', secret: '0123456789abcdef
 export interface SimulatedApp {
   appid: string;
   secret: string;
+  /**
+   * The Open Platform account the mini program is bound to: code2Session then returns a unionid
+   * for every user, the same for one user across the apps bound to one account (UnionID 机制说明).
+   * Default: not bound, no unionid.
+   */
+  openPlatform?: string;
+}
+
+/** An app as the simulator keeps it, by appid. */
+export interface AppRecord {
+  secret: string;
+  openPlatform?: string;
 }
 
 /** What sets a simulated user apart; users not described here get the defaults. */
 export interface SimulatedUser {
-  /** Bound to an Open Platform account: code2Session also returns a unionid. Default false. */
+  /**
+   * For tests, overrides the app's binding for this user: true gives a unionid even in an app
+   * bound to no Open Platform account (of a simulator-wide one), false withholds it. Default: as the app.
+   */
   unionBound?: boolean;
   /** The pure phone number (no country code); default derived from the name (138xxxxxxxx). */
   phone?: string;
@@ -29,7 +44,7 @@ export const DEFAULT_USERS = {
 } as const satisfies Readonly<Record<string, SimulatedUser>>;
 
 export interface SimulatorOptions {
-  /** Apps besides the built-in TEST_APP; one with TEST_APP's appid replaces its secret. */
+  /** Apps besides the built-in TEST_APP; one with TEST_APP's appid replaces it (to bind it, say). */
   apps?: readonly SimulatedApp[];
   /** Default true. */
   includeTestApp?: boolean;
@@ -54,7 +69,7 @@ export interface SimulatorOptions {
 }
 
 export interface WorldConfig {
-  apps: ReadonlyMap<string, string>;
+  apps: ReadonlyMap<string, AppRecord>;
   users: Readonly<Record<string, SimulatedUser>>;
   codeTtlMs: number;
   code2SessionPerMinute: number;
@@ -65,9 +80,9 @@ export interface WorldConfig {
 }
 
 export function resolveConfig(options: SimulatorOptions): WorldConfig {
-  const apps = new Map<string, string>();
-  if (options.includeTestApp ?? true) apps.set(TEST_APP.appid, TEST_APP.secret);
-  for (const app of options.apps ?? []) apps.set(app.appid, app.secret);
+  const apps = new Map<string, AppRecord>();
+  if (options.includeTestApp ?? true) apps.set(TEST_APP.appid, { secret: TEST_APP.secret });
+  for (const { appid, ...app } of options.apps ?? []) apps.set(appid, app);
   return {
     apps,
     users: { ...DEFAULT_USERS, ...options.users },

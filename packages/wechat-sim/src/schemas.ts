@@ -57,7 +57,12 @@ export const SimUserTraitsSchema = Type.Object({
 });
 export type SimUserTraits = Static<typeof SimUserTraitsSchema>;
 
-export const SimAppSchema = Type.Object({ appid: Name, secret: Type.String({ minLength: 1 }) });
+/** `POST /sim/apps`: register (or replace) an app; `openPlatform` binds it to an Open Platform account. */
+export const SimAppSchema = Type.Object({
+  appid: Name,
+  secret: Type.String({ minLength: 1 }),
+  openPlatform: Type.Optional(Name),
+});
 export type SimApp = Static<typeof SimAppSchema>;
 
 /** `afterProcessing`: the real handler runs first (a code gets spent, say), then the fault replaces its answer. */

@@ -2,7 +2,7 @@ import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { Clock } from './clock.js';
 import { fail, type Outcome, ok } from './errcodes.js';
 import { newCode, newSessionKey, simulatedOpenid, simulatedPhone, simulatedUnionid } from './identity.js';
-import type { SimulatedUser, WorldConfig } from './options.js';
+import type { AppRecord, SimulatedUser, WorldConfig } from './options.js';
 import { signatureMatches } from './user-data-crypto.js';
 
 interface Session {
@@ -52,6 +52,7 @@ export class Users {
   constructor(
     private readonly clock: Clock,
     private readonly config: WorldConfig,
+    private readonly apps: ReadonlyMap<string, AppRecord>,
   ) {
     this.reset();
   }
@@ -72,7 +73,11 @@ export class Users {
   identity(appid: string, user: string): { openid: string; unionid?: string } {
     const openid = simulatedOpenid(appid, user);
     this.#openids.set(key(appid, openid), user);
-    return this.#traits.get(user)?.unionBound ? { openid, unionid: simulatedUnionid(user) } : { openid };
+    // A mini program bound to an Open Platform account gets every user's unionid (UnionID 机制说明);
+    // a user's unionBound overrides that for tests.
+    const openPlatform = this.apps.get(appid)?.openPlatform;
+    const bound = this.#traits.get(user)?.unionBound ?? openPlatform !== undefined;
+    return bound ? { openid, unionid: simulatedUnionid(user, openPlatform) } : { openid };
   }
 
   /** `wx.login`: a new code, and a new session_key unless the last rotation is too recent. */

@@ -1,6 +1,7 @@
 import { WeChatErrcode } from '@wxauth/contracts/errcodes';
 import type { FastifyReply } from 'fastify';
 import { failure, type Outcome } from './errcodes.js';
+import type { AppRecord } from './options.js';
 
 /**
  * WeChat answers errors with HTTP 200 and a JSON body under `text/plain`; jscode2session does so
@@ -51,13 +52,13 @@ export function jsonObject(body: unknown): object | undefined {
  * AppSecret不属于这个小程序").
  */
 export function checkCredentials(
-  apps: ReadonlyMap<string, string>,
+  apps: ReadonlyMap<string, AppRecord>,
   appid: string | undefined,
   secret: string | undefined,
   wrongSecret: number = WeChatErrcode.invalidSecret,
 ): Outcome<string> {
   if (appid === undefined || appid === '') return { ok: false, errcode: WeChatErrcode.appidMissing };
-  const known = apps.get(appid);
+  const known = apps.get(appid)?.secret;
   if (known === undefined) return { ok: false, errcode: WeChatErrcode.invalidAppid };
   if (secret === undefined || secret === '') return { ok: false, errcode: WeChatErrcode.secretMissing };
   if (secret !== known) return { ok: false, errcode: wrongSecret };

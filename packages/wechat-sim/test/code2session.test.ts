@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, simulatedOpenid, simulatedUnionid } from '../src/index.js';
-import { advance, appid, control, exchange, login, sessionKeyOf, startSim } from './helper.js';
+import { advance, appid, control, exchange, login, secret, sessionKeyOf, startSim } from './helper.js';
 
 let sim: Simulator;
 afterEach(() => sim.close());
@@ -38,10 +38,43 @@ describe('GET /sns/jscode2session', () => {
     expect(simulatedOpenid(appid, 'alice')).toMatch(/^o[\w-]{27}$/);
   });
 
-  it('adds the unionid only for a user bound to an Open Platform account', async () => {
+  // UnionID 机制说明: a mini program bound to an Open Platform account gets the unionid of every
+  // user from code2Session, the same for one user across the account's apps.
+  it('gives every user of an app bound to an Open Platform account a unionid, one per user across its apps', async () => {
+    const bound = (appid: string, secret: string, openPlatform: string) => ({ appid, secret, openPlatform });
+    sim = await startSim({
+      apps: [
+        bound(appid, secret, 'acme'),
+        bound('wx0000000000000002', 's2', 'acme'),
+        bound('wx0000000000000003', 's3', 'other'),
+      ],
+    });
+    const unionidIn = async (app: string, appSecret: string, user: string) =>
+      (await exchange(sim, await login(sim, user, app), { appid: app, secret: appSecret })).body['unionid'];
+    for (const user of ['alice', 'bob']) {
+      expect(await unionidIn(appid, secret, user)).toBe(simulatedUnionid(user, 'acme'));
+      expect(await unionidIn('wx0000000000000002', 's2', user)).toBe(simulatedUnionid(user, 'acme'));
+      expect(await unionidIn('wx0000000000000003', 's3', user)).toBe(simulatedUnionid(user, 'other'));
+    }
+    expect(simulatedUnionid('alice', 'acme')).not.toBe(simulatedUnionid('alice', 'other'));
+    expect(simulatedUnionid('alice', 'acme')).not.toBe(simulatedUnionid('bob', 'acme'));
+  });
+
+  it('gives no unionid in an app bound to no Open Platform account (the test app by default)', async () => {
+    sim = await startSim();
+    expect((await exchange(sim, await login(sim, 'alice'))).body).not.toHaveProperty('unionid');
+  });
+
+  it('lets a test override the app for one user: unionBound true or false', async () => {
     sim = await startSim({ users: { bob: { unionBound: true } } });
     expect((await exchange(sim, await login(sim, 'bob'))).body['unionid']).toBe(simulatedUnionid('bob'));
-    expect((await exchange(sim, await login(sim, 'alice'))).body).not.toHaveProperty('unionid');
+    await control(sim, '/sim/apps', { appid: 'wx0000000000000002', secret: 's2', openPlatform: 'acme' });
+    await control(sim, '/sim/users', { user: 'carol', unionBound: false });
+    const other = { appid: 'wx0000000000000002', secret: 's2' };
+    expect((await exchange(sim, await login(sim, 'carol', other.appid), other)).body).not.toHaveProperty('unionid');
+    expect((await exchange(sim, await login(sim, 'dave', other.appid), other)).body['unionid']).toBe(
+      simulatedUnionid('dave', 'acme'),
+    );
   });
 
   it('carries errcode 0 beside the fields when configured with that quirk', async () => {

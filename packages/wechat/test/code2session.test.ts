@@ -1,7 +1,7 @@
 import { simulatedOpenid, simulatedUnionid } from '@wxauth/wechat-sim';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WeChatError } from '../src/index.js';
-import { appid, rejection, startUpstream, type Upstream } from './helper.js';
+import { appid, rejection, startUpstream, TEST_APP, type Upstream } from './helper.js';
 
 let upstream: Upstream;
 afterEach(() => upstream.stop());
@@ -13,17 +13,19 @@ async function exchangeCalls(): Promise<number> {
 }
 
 describe('code2Session: success', () => {
-  it('returns openid and sessionKey, and no unionid for a user not bound to an Open Platform account', async () => {
+  it('returns openid and sessionKey, and no unionid in an app bound to no Open Platform account', async () => {
     upstream = await startUpstream();
     const session = await upstream.client().code2Session(await upstream.login('alice'));
     expect(session).toEqual({ openid: simulatedOpenid(appid, 'alice'), sessionKey: expect.any(String) });
     expect(session).not.toHaveProperty('unionid');
   });
 
-  it('returns the unionid of a bound user', async () => {
-    upstream = await startUpstream({ users: { bob: { unionBound: true } } });
-    const session = await upstream.client().code2Session(await upstream.login('bob'));
-    expect(session.unionid).toBe(simulatedUnionid('bob'));
+  it('returns every user’s unionid once the mini program is bound to an Open Platform account', async () => {
+    upstream = await startUpstream({ apps: [{ ...TEST_APP, openPlatform: 'acme' }] });
+    for (const user of ['alice', 'bob']) {
+      const session = await upstream.client().code2Session(await upstream.login(user));
+      expect(session.unionid).toBe(simulatedUnionid(user, 'acme'));
+    }
   });
 
   it('accepts a success that carries errcode 0 beside the fields', async () => {

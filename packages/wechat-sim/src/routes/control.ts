@@ -100,7 +100,8 @@ export async function controlApi(parent: FastifyInstance, ctx: SimContext): Prom
   });
 
   app.post('/sim/apps', { schema: { body: SimAppSchema, response: { 200: SimOkSchema } } }, async (request) => {
-    ctx.apps.set(request.body.appid, request.body.secret);
+    const { appid, ...app } = request.body;
+    ctx.apps.set(appid, app);
     return { ok: true as const };
   });
 
