@@ -138,11 +138,14 @@ export class Users {
     });
   }
 
-  /** /wxa/checksession: is `signature` made with the user's current, unexpired session_key? */
+  /**
+   * /wxa/checksession: is `signature` made with the user's current, unexpired session_key? WeChat
+   * documents 0 and 87009 only (checkSessionKey's errcode table): for an openid it holds no login
+   * state of, in this app, no key can match, so that is 87009 too.
+   */
   checkSessionKey(appid: string, openid: string, signature: string): Outcome<true> {
     const session = this.#sessionOf(appid, openid);
-    if (session === undefined) return fail(WeChatErrcode.invalidOpenid);
-    if (session.expiresAt <= this.clock.now() || !signatureMatches(signature, session.key)) {
+    if (session === undefined || session.expiresAt <= this.clock.now() || !signatureMatches(signature, session.key)) {
       return fail(WeChatErrcode.invalidSignature);
     }
     return ok(true);
@@ -153,7 +156,7 @@ export class Users {
     const checked = this.checkSessionKey(appid, openid, signature);
     if (!checked.ok) return fail(checked.errcode);
     const session = this.#sessionOf(appid, openid);
-    if (session === undefined) return fail(WeChatErrcode.invalidOpenid);
+    if (session === undefined) return fail(WeChatErrcode.invalidSignature);
     session.key = newSessionKey();
     session.rotatedAt = this.clock.now();
     return ok({ openid, session_key: session.key });

@@ -45,7 +45,14 @@ describe('GET /wxa/checksession', () => {
 
   it.each([
     { case: 'a sig_method other than hmac_sha256', overrides: { sig_method: 'md5' }, errcode: 87008 },
-    { case: 'an openid that never logged in', overrides: { openid: 'o-nobody' }, errcode: 40003 },
+    // checkSessionKey documents 0 and 87009 only ("有效的sessionkey是0，无效的sessionkey是87009"):
+    // a key cannot be valid for an openid WeChat holds no login state of.
+    { case: 'an openid that never logged in', overrides: { openid: 'o-nobody' }, errcode: 87009 },
+    {
+      case: 'an openid of another app',
+      overrides: { openid: simulatedOpenid('wx0000000000000002', 'alice') },
+      errcode: 87009,
+    },
     { case: 'a wrong token', overrides: { access_token: 'forged' }, errcode: 40001 },
   ])('answers $case with $errcode', async ({ overrides, errcode }) => {
     sim = await startSim();
@@ -74,6 +81,7 @@ describe('GET /wxa/resetusersessionkey', () => {
       overrides: { signature: sessionKeySignature('AAAAAAAAAAAAAAAAAAAAAA==') },
       errcode: 87009,
     },
+    { case: 'an openid that never logged in', overrides: { openid: 'o-nobody' }, errcode: 87009 },
   ])('answers $case with $errcode', async ({ overrides, errcode }) => {
     sim = await startSim();
     const key = await loggedInKey();

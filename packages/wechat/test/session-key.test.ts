@@ -29,6 +29,12 @@ describe('checkSessionKey', () => {
     await expect(client.checkSessionKey(latest)).resolves.toBe(true);
   });
 
+  it('is false (87009) for an openid WeChat holds no login state of', async () => {
+    await start();
+    const { sessionKey } = await logIn();
+    await expect(client.checkSessionKey({ openid: simulatedOpenid(appid, 'nobody'), sessionKey })).resolves.toBe(false);
+  });
+
   it('is false once WeChat let the login state expire', async () => {
     await start();
     const session = await logIn();
