@@ -7,6 +7,11 @@ import { createSimulatorControl, simulatedOpenid, TEST_APP } from '../src/index.
 // The built CLI, as `pnpm --filter @wxauth/wechat-sim start` runs it (turbo builds before testing).
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
+// Bounds that fit a loaded 2-core CI machine, as the other process tests: a 45 s startup wait
+// inside a 60 s hook or test timeout.
+const STARTUP_MS = 45_000;
+const PROCESS_TEST_MS = 60_000;
+
 let child: ChildProcess;
 let baseUrl: string;
 
@@ -17,14 +22,24 @@ beforeAll(async () => {
   });
   baseUrl = await new Promise<string>((resolve, reject) => {
     let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`cli did not start within ${STARTUP_MS} ms: ${output}`)),
+      STARTUP_MS,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     });
-    child.once('exit', (code) => reject(new Error(`cli exited with ${code}: ${output}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cli exited with ${code}: ${output}`));
+    });
   });
-});
+}, PROCESS_TEST_MS);
 
 afterAll(async () => {
   if (child.exitCode !== null) return;
@@ -67,16 +82,21 @@ describe('the wechat-sim CLI', () => {
 });
 
 describe('the wechat-sim CLI with a bad environment', () => {
-  it('refuses a malformed WECHAT_SIM_APPS entry by its position, without echoing it (it holds a secret)', async () => {
-    const bad = spawn(process.execPath, [cli], {
-      env: { ...process.env, PORT: '0', WECHAT_SIM_APPS: 'wx00000000000000aa:fine,top-secret-value' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    for (const stream of [bad.stdout, bad.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = await once(bad, 'exit');
-    expect(code).toBe(1);
-    expect(output).toContain('WECHAT_SIM_APPS entry 2 is not "appid:secret"');
-    expect(output).not.toContain('top-secret-value');
-  });
+  it(
+    'refuses a malformed WECHAT_SIM_APPS entry by its position, without echoing it (it holds a secret)',
+    async () => {
+      const bad = spawn(process.execPath, [cli], {
+        env: { ...process.env, PORT: '0', WECHAT_SIM_APPS: 'wx00000000000000aa:fine,top-secret-value' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      for (const stream of [bad.stdout, bad.stderr])
+        stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const [code] = await once(bad, 'exit');
+      expect(code).toBe(1);
+      expect(output).toContain('WECHAT_SIM_APPS entry 2 is not "appid:secret"');
+      expect(output).not.toContain('top-secret-value');
+    },
+    PROCESS_TEST_MS,
+  );
 });
