@@ -99,6 +99,12 @@ describe('error messages', () => {
     },
   );
 
+  it('a code that names an Object.prototype member is still an unknown code, worded by its action', () => {
+    const code: ErrorCode = JSON.parse('"toString"');
+    const error = new SessionError('server', 'session', { status: 400, code, action: { kind: 'give-up' } });
+    expect(describeError(error)).toBe('暂时无法完成，请稍后再试或联系客服。');
+  });
+
   it.each([
     [new SessionError('network', 'session'), '网络不给力，请检查网络后重试。'],
     [new SessionError('rate-limited', 'login', { retryAfterSeconds: 30 }), '操作太频繁了，请 30 秒后再试。'],

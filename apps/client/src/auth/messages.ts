@@ -47,9 +47,14 @@ export function describeError(error: unknown): string {
   }
 }
 
+// Looked up as any string: at run time `code` may be newer than this build (or name a member of
+// Object.prototype, which is not a string). Object.hasOwn is ES2022, beyond what WeChat polyfills.
+const wordsByCode: { readonly [code: string]: unknown } = byCode;
+
 function wordsFor(code: ErrorCode, action: ErrorAction | undefined): string {
+  const words = wordsByCode[code];
   // A code newer than this build has no words here: say what the server's action means instead.
-  return Object.hasOwn(byCode, code) ? byCode[code] : byAction(action);
+  return typeof words === 'string' ? words : byAction(action);
 }
 
 function byAction(action: ErrorAction | undefined): string {
