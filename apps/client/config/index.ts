@@ -18,6 +18,7 @@ export default defineConfig<'webpack5'>(async () => {
     cache: { enable: false },
     alias: { '@': path.resolve(__dirname, '..', 'src') },
     mini: {
+      compile: { include: [path.resolve(__dirname, '..', '..', '..', 'packages', 'contracts', 'dist')] },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: {

@@ -7,7 +7,7 @@ import { kb, measure } from './weapp-size.mjs';
 
 // A bare Taro React app (one empty page) built with this app's configuration and toolchain:
 // `node scripts/measure-baseline.mjs` (Taro 4.2.1, React 18.3.1, webpack 5.91.0).
-const BASELINE_BYTES = 283_884;
+const BASELINE_BYTES = 305_007;
 // Our budget: at most 15% above that baseline.
 const BUDGET_BYTES = Math.floor(BASELINE_BYTES * 1.15);
 // WeChat's hard limit for the main package.

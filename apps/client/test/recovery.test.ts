@@ -22,7 +22,7 @@ const expected: Record<ErrorCode, Recovery['kind']> = {
   SESSION_KEY_ROTATED: 'relogin-and-refetch',
   DECRYPT_FAILED: 'relogin-and-refetch',
   WATERMARK_MISMATCH: 'fail',
-  SIGNATURE_MISMATCH: 'fail',
+  SIGNATURE_MISMATCH: 'relogin-and-refetch',
   PHONE_CODE_INVALID: 'fail',
   PHONE_QUOTA_EXCEEDED: 'fail',
   STORE_UNAVAILABLE: 'backoff',
@@ -43,6 +43,29 @@ describe('recovery table', () => {
     });
   });
 
+  it.each([
+    ['WATERMARK_MISMATCH', { kind: 'relogin-and-refetch' }, 'relogin-and-refetch'],
+    ['USER_BLOCKED', { kind: 'relogin' }, 'relogin'],
+    ['PHONE_QUOTA_EXCEEDED', { kind: 'retry', afterSeconds: 2 }, 'wait'],
+    ['WATERMARK_MISMATCH', { kind: 'fix-request' }, 'fail'],
+    ['INTERNAL', { kind: 'give-up' }, 'fail'],
+  ] as const)(
+    "where the table gives up (%s), the server's more hopeful action %j is followed",
+    (code, action, kind) => {
+      expect(recoveryFor({ code, message: '', action }).kind).toBe(kind);
+    },
+  );
+
+  it.each([
+    ['SESSION_EXPIRED', { kind: 'give-up' }, 'relogin'],
+    ['STORE_UNAVAILABLE', { kind: 'fix-request' }, 'backoff'],
+  ] as const)(
+    'where the table has a recovery (%s), it keeps it whatever the action says (%j)',
+    (code, action, kind) => {
+      expect(recoveryFor({ code, message: '', action }).kind).toBe(kind);
+    },
+  );
+
   it("a code newer than this build follows the server's action", () => {
     // What a newer server could send; the parse below is the only way such a value gets in.
     const fromNewerServer = JSON.parse('{"code":"SOMETHING_NEW","message":"","action":{"kind":"relogin"}}');
@@ -57,6 +80,29 @@ describe('error messages', () => {
     const text = describeError(new SessionError('server', 'session', { code, status: 400 }));
     expect(text).toMatch(/[\u4e00-\u9fff]/);
     expect(text).not.toContain(code);
+  });
+
+  // What a newer server could send; the parse is the only way such a value gets in.
+  const newerCode = (): ErrorCode => JSON.parse('"SOMETHING_NEW"');
+  it.each([
+    [{ kind: 'relogin' }, '登录状态已失效，请重试。'],
+    [{ kind: 'relogin-and-refetch' }, '登录状态已失效，请重试。'],
+    [{ kind: 'retry', afterSeconds: 3 }, '服务繁忙，请稍后再试。'],
+    [{ kind: 'fix-request' }, '请求有误，请更新小程序后再试。'],
+    [{ kind: 'give-up' }, '暂时无法完成，请稍后再试或联系客服。'],
+    [undefined, '服务出错了，请稍后再试。'],
+  ] as const)(
+    'regression: a code newer than this build read "undefined"; with action %j it reads %s',
+    (action, text) => {
+      const error = new SessionError('server', 'session', { status: 400, code: newerCode(), action });
+      expect(describeError(error)).toBe(text);
+    },
+  );
+
+  it('a code that names an Object.prototype member is still an unknown code, worded by its action', () => {
+    const code: ErrorCode = JSON.parse('"toString"');
+    const error = new SessionError('server', 'session', { status: 400, code, action: { kind: 'give-up' } });
+    expect(describeError(error)).toBe('暂时无法完成，请稍后再试或联系客服。');
   });
 
   it.each([

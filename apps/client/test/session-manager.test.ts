@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { describeError } from '../src/auth/messages';
 import { memoryStorage } from '../src/auth/platform';
-import { SessionError } from '../src/auth/session-error';
-import {
-  parseRetryAfter,
-  SessionManager,
-  type SessionManagerOptions,
-  type SessionState,
-} from '../src/auth/session-manager';
+import { SessionManager, type SessionManagerOptions, type SessionState } from '../src/auth/session-manager';
 import { FakePlatform } from './support/fake-platform';
 import { errorReply, FakeServer } from './support/fake-server';
+import { rejection } from './support/rejection';
 
-function setup(options: { storage?: ReturnType<typeof memoryStorage>; now?: () => number } = {}) {
+function setup(options: { storage?: ReturnType<typeof memoryStorage>; now?: () => number; appid?: string } = {}) {
   const server = new FakeServer();
   const platform = new FakePlatform({
     issueCode: () => server.issueCode(),
@@ -28,19 +24,11 @@ function setup(options: { storage?: ReturnType<typeof memoryStorage>; now?: () =
     random: () => 0.5,
   };
   if (options.now) managerOptions.now = options.now;
+  if (options.appid) managerOptions.appid = options.appid;
   const manager = new SessionManager(managerOptions);
   const states: SessionState['status'][] = [];
   manager.subscribe((state) => states.push(state.status));
   return { server, platform, manager, sleeps, states };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SessionError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof SessionError)) throw new Error(`expected a SessionError, got ${String(error)}`);
-  return error;
 }
 
 describe('session manager: login', () => {
@@ -322,6 +310,36 @@ describe('session manager: encrypted data', () => {
     expect(loginsAtFetch).toBe(2);
   });
 
+  it("regression: SIGNATURE_MISMATCH gave up although the server's action is relogin-and-refetch", async () => {
+    const { manager, platform, server } = setup();
+    server.script('decrypt', errorReply(400, 'SIGNATURE_MISMATCH', { action: { kind: 'relogin-and-refetch' } }));
+    let fetches = 0;
+    const reply = await manager.decrypt(async () => {
+      fetches += 1;
+      return encrypted(fetches);
+    });
+    expect(reply.data).toEqual({ request: encrypted(2) });
+    expect(platform.wxLogins).toBe(2);
+  });
+
+  it.each([
+    ['a 503', errorReply(503, 'STORE_UNAVAILABLE')],
+    ['no answer', 'no-answer' as const],
+    ['a 429', errorReply(429, 'RATE_LIMITED', { action: { kind: 'retry', afterSeconds: 1 } })],
+  ])('regression: a transient retry (%s) fetched the encrypted data again', async (_, reply) => {
+    const { manager, server } = setup();
+    await manager.signIn();
+    server.script('decrypt', reply);
+    let fetches = 0;
+    const result = await manager.decrypt(async () => {
+      fetches += 1;
+      return encrypted(fetches);
+    });
+    expect(result.data).toEqual({ request: encrypted(1) });
+    expect(fetches).toBe(1);
+    expect(server.count('decrypt')).toBe(2);
+  });
+
   it("the caller's own failure to get data is passed through untouched", async () => {
     const { manager } = setup();
     const boom = new Error('user cancelled');
@@ -364,6 +382,45 @@ describe('session manager: logout', () => {
     expect(server.liveSessions()).toBe(0);
   });
 
+  it.each(['logout', 'logoutEverywhere'] as const)(
+    'regression: a request in flight during %s() got 401 and logged the user back in',
+    async (how) => {
+      const { manager, platform, server } = setup();
+      await manager.signIn();
+      const held = server.hold('session');
+      const inFlight = rejection(manager.session());
+      await held.arrived;
+      await expect(manager[how]()).resolves.toBe('ended');
+      held.release();
+      expect(await inFlight).toMatchObject({ kind: 'signed-out', route: 'session' });
+      expect(manager.state).toEqual({ status: 'signedOut' });
+      expect(platform.storage.entries.size).toBe(0);
+      expect(platform.wxLogins).toBe(1);
+      expect(server.count('login')).toBe(1);
+    },
+  );
+
+  it('regression: a sign-in after a logout that cut a login short joined the stale login', async () => {
+    const { manager, platform, server } = setup();
+    const held = server.hold('login');
+    const cutShort = rejection(manager.signIn());
+    await held.arrived;
+    await manager.logout();
+    const again = manager.signIn();
+    // Still one login at a time: the new one waits for the stale one to end.
+    expect(platform.wxLogins).toBe(1);
+    held.release();
+
+    expect(await cutShort).toMatchObject({ kind: 'signed-out', route: 'login' });
+    await expect(again).resolves.toEqual({ openid: 'o-user-1' });
+    // The stale login's session is ended on the server before the fresh login starts.
+    expect(server.calls.map((c) => `${c.route}:${c.token ?? ''}`)).toEqual(['login:', 'logout:token-1', 'login:']);
+    expect(server.liveSessions()).toBe(1);
+    expect(platform.wxLogins).toBe(2);
+    expect(manager.state.status).toBe('signedIn');
+    expect(JSON.parse(platform.storage.entries.get('wxauth:session') ?? '{}').token).toBe('token-2');
+  });
+
   it('a login still in flight when the user logs out does not sign them back in', async () => {
     const { manager, platform } = setup();
     const pending = rejection(manager.signIn());
@@ -374,14 +431,39 @@ describe('session manager: logout', () => {
   });
 });
 
-describe('Retry-After parsing', () => {
-  it.each([
-    ['5', 5],
-    [' 0 ', 0],
-    ['Thu, 01 Jan 1970 00:00:10 GMT', 10],
-    ['soon', undefined],
-    [undefined, undefined],
-  ])('%j → %j', (value, seconds) => {
-    expect(parseRetryAfter(value, 0)).toBe(seconds);
+describe('session manager: the app and the server it meets', () => {
+  it('regression: the login carried no appid, so a server with several apps used its first', async () => {
+    const { manager, server } = setup({ appid: 'wx00000000000000a2' });
+    await manager.signIn();
+    expect(server.loginBodies).toEqual([{ code: 'code-1', appid: 'wx00000000000000a2' }]);
   });
+
+  it('without an appid configured the login sends the code alone (the server picks its default app)', async () => {
+    const { manager, server } = setup();
+    await manager.signIn();
+    expect(server.loginBodies).toEqual([{ code: 'code-1' }]);
+  });
+
+  it('regression: an error code newer than this build was shown as "undefined"', async () => {
+    const { manager, server } = setup();
+    await manager.signIn();
+    const fromNewerServer = { error: { code: 'SOMETHING_NEW', message: 'new', action: { kind: 'give-up' } } };
+    server.script('session', { status: 400, body: fromNewerServer });
+    const error = await rejection(manager.session());
+    const words = describeError(error);
+    expect(words).not.toContain('undefined');
+    expect(words).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it.each(['5.5', '-1'])(
+    'regression: Retry-After %j was read as a date and became "wait 0 s"; it is ignored',
+    async (value) => {
+      const { manager, server, sleeps } = setup();
+      await manager.signIn();
+      server.script('session', { ...errorReply(429, 'RATE_LIMITED'), headers: { 'retry-after': value } });
+      await manager.session();
+      // No usable Retry-After and no afterSeconds: the default one-second wait.
+      expect(sleeps).toEqual([1000]);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { apiBase } from '../api/client';
+import { apiBase, appid } from '../api/client';
 import { taroTransport } from '../api/taro-transport';
 import { pageSetting } from '../dev/page-setting';
 import { simUser } from '../dev/sim-user';
@@ -29,7 +29,7 @@ export const defaultApiBase = pageSetting('api-base') ?? apiBase;
 
 const simBase = pageSetting('sim-base') ?? process.env.TARO_APP_SIM_BASE ?? 'http://127.0.0.1:3100';
 // The simulator's built-in test app, which the development server also uses when none is configured.
-const appid = process.env.TARO_APP_ID ?? 'wx0000000000000001';
+const simAppid = appid ?? 'wx0000000000000001';
 // Like wx.login's own timeout in taro-platform.ts: a stalled simulator must not freeze the page.
 const SIMULATOR_TIMEOUT_MS = 10_000;
 
@@ -37,7 +37,7 @@ async function simulator(path: '/sim/login' | '/sim/check-session'): Promise<{ c
   const response = await fetch(`${simBase}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ appid, user: simUser() }),
+    body: JSON.stringify({ appid: simAppid, user: simUser() }),
     signal: AbortSignal.timeout(SIMULATOR_TIMEOUT_MS),
   });
   if (!response.ok) throw new Error(`simulator ${path} answered ${response.status}: ${await response.text()}`);

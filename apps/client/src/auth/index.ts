@@ -1,3 +1,4 @@
+import { appid } from '../api/client';
 import { createDefaultPlatform, defaultApiBase } from './default-platform';
 import { SessionManager } from './session-manager';
 
@@ -6,4 +7,4 @@ export { SessionError, type SessionErrorKind } from './session-error';
 export type { LogoutResult, SessionState } from './session-manager';
 
 /** The app's one session manager: every page shares its login state and its single-flight login. */
-export const session = new SessionManager({ platform: createDefaultPlatform(), baseUrl: defaultApiBase });
+export const session = new SessionManager({ platform: createDefaultPlatform(), baseUrl: defaultApiBase, appid });

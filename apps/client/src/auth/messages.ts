@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@wxauth/contracts';
+import type { ErrorAction, ErrorCode } from '@wxauth/contracts';
 import { SessionError } from './session-error';
 
 // What the user reads. A Record over the contract's codes: a new code is a compile error here
@@ -43,6 +43,32 @@ export function describeError(error: unknown): string {
     case 'signed-out':
       return '你已退出登录。';
     case 'server':
-      return error.code === undefined ? '服务暂时不可用，请稍后再试。' : byCode[error.code];
+      return error.code === undefined ? '服务暂时不可用，请稍后再试。' : wordsFor(error.code, error.action);
+  }
+}
+
+// Looked up as any string: at run time `code` may be newer than this build (or name a member of
+// Object.prototype, which is not a string). Object.hasOwn is ES2022, beyond what WeChat polyfills.
+const wordsByCode: { readonly [code: string]: unknown } = byCode;
+
+function wordsFor(code: ErrorCode, action: ErrorAction | undefined): string {
+  const words = wordsByCode[code];
+  // A code newer than this build has no words here: say what the server's action means instead.
+  return typeof words === 'string' ? words : byAction(action);
+}
+
+function byAction(action: ErrorAction | undefined): string {
+  switch (action?.kind) {
+    case 'relogin':
+    case 'relogin-and-refetch':
+      return '登录状态已失效，请重试。';
+    case 'retry':
+      return '服务繁忙，请稍后再试。';
+    case 'fix-request':
+      return '请求有误，请更新小程序后再试。';
+    case 'give-up':
+      return '暂时无法完成，请稍后再试或联系客服。';
+    case undefined:
+      return '服务出错了，请稍后再试。';
   }
 }

@@ -16,19 +16,30 @@ export type Recovery =
   | { kind: 'fail' };
 
 /**
+ * What to do about an error reply: the client's table, except where the table gives up and the
+ * server's `action` still sees a way out (a newer or better-informed server): then the action.
+ */
+export function recoveryFor(error: ServerError): Recovery {
+  const fromTable = tableRecovery(error);
+  return fromTable.kind === 'fail' ? recoveryForAction(error.action) : fromTable;
+}
+
+/**
  * The client's one decision table. Exhaustive over the contract's `code` union: a code added to
  * the contract is a compile error in the `default` branch until it is given a recovery here.
  */
-export function recoveryFor(error: ServerError): Recovery {
-  const { code, action } = error;
+function tableRecovery({ code, action }: ServerError): Recovery {
   switch (code) {
     case 'UNAUTHENTICATED':
     case 'SESSION_EXPIRED':
     case 'INVALID_CODE':
     case 'CODE_USED':
       return { kind: 'relogin' };
+    // rawData's signature is sha1(rawData + session_key): like a failed decryption, a mismatch is
+    // what a rotated key produces, and a fresh login with freshly fetched data fixes it.
     case 'SESSION_KEY_ROTATED':
     case 'DECRYPT_FAILED':
+    case 'SIGNATURE_MISMATCH':
       return { kind: 'relogin-and-refetch' };
     case 'RATE_LIMITED':
       return { kind: 'wait', seconds: afterSeconds(action) };
@@ -43,7 +54,6 @@ export function recoveryFor(error: ServerError): Recovery {
     case 'UNKNOWN_APP':
     case 'UPSTREAM_MISCONFIGURED':
     case 'WATERMARK_MISMATCH':
-    case 'SIGNATURE_MISMATCH':
     // A phone code is single-use and billed: never spend a second one behind the user's back.
     case 'PHONE_CODE_INVALID':
     case 'PHONE_QUOTA_EXCEEDED':
@@ -52,8 +62,9 @@ export function recoveryFor(error: ServerError): Recovery {
       return { kind: 'fail' };
     default: {
       const _newCode: never = code;
-      // Reachable at run time only when the server is newer than this build: follow its action.
-      return recoveryForAction(action);
+      // Reachable at run time only when the server is newer than this build: nothing to go on
+      // here, so `recoveryFor` follows the server's action.
+      return { kind: 'fail' };
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, RouteName } from '@wxauth/contracts';
+import type { ErrorAction, ErrorCode, RouteName } from '@wxauth/contracts';
 
 export type SessionErrorKind =
   /** `wx.login` gave no code. */
@@ -9,7 +9,7 @@ export type SessionErrorKind =
   | 'server'
   /** Rate limited for longer than the manager waits on its own. */
   | 'rate-limited'
-  /** The user logged out while this request waited for a login. */
+  /** The user logged out after this call started: it neither logs in again nor keeps a session. */
   | 'signed-out';
 
 /** The one error the session manager rejects with; pages turn it into words (`messages.ts`). */
@@ -19,15 +19,24 @@ export class SessionError extends Error {
   readonly route: RouteName;
   /** HTTP status of the last reply, when there was one. */
   readonly status: number | undefined;
-  /** The contract's error code of the last reply, when there was one. */
+  /** The contract's error code of the last reply, when there was one (possibly newer than this build). */
   readonly code: ErrorCode | undefined;
+  /** The server's suggested action in that reply: what a code this build does not know means. */
+  readonly action: ErrorAction | undefined;
   /** For `rate-limited`: when to try again. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
     kind: SessionErrorKind,
     route: RouteName,
-    details: { status?: number; code?: ErrorCode; retryAfterSeconds?: number; message?: string; cause?: unknown } = {},
+    details: {
+      status?: number;
+      code?: ErrorCode;
+      action?: ErrorAction | undefined;
+      retryAfterSeconds?: number;
+      message?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(
       `${route}: ${kind}${details.code ? ` (${details.code})` : ''}${details.message ? `: ${details.message}` : ''}`,
@@ -39,6 +48,7 @@ export class SessionError extends Error {
     this.route = route;
     this.status = details.status;
     this.code = details.code;
+    this.action = details.action;
     this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }

@@ -1,16 +1,16 @@
 import type {
   DecryptBody,
   DecryptResponse,
-  ErrorBody,
+  LoginBody,
   LoginResponse,
   PhoneResponse,
   RouteName,
   SessionResponse,
   User,
 } from '@wxauth/contracts';
-import { type Api, createApi, UnexpectedResponseError } from '../api/typed-api';
+import type { Api } from '../api/typed-api';
 import type { Platform } from './platform';
-import { recoveryFor } from './recovery';
+import { failed, type Outcome, ok, RetryExecutor, type RetryPolicy } from './retry-executor';
 import { SessionError } from './session-error';
 import { readSession, SESSION_STORAGE_KEY, type StoredSession, writeSession } from './stored-session';
 
@@ -20,27 +20,15 @@ export type SessionState =
   | { status: 'signedIn'; user: User }
   | { status: 'failed'; error: SessionError };
 
-export interface RetryPolicy {
-  /** Retries after no answer or a 503, per call (login and request each have their own). */
-  transientRetries: number;
-  /** The first retry's delay; each further one doubles it, up to maxDelayMs, with jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** The longest Retry-After the manager waits out itself; a longer one goes to the caller. */
-  maxWaitSeconds: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  transientRetries: 3,
-  baseDelayMs: 400,
-  maxDelayMs: 3_000,
-  maxWaitSeconds: 10,
-};
-
 export interface SessionManagerOptions {
   platform: Platform;
   /** The wxauth server's origin, e.g. `https://api.example.com` (no trailing slash). */
   baseUrl: string;
+  /**
+   * This mini-program's appid, sent with every login: a server that serves several mini-programs
+   * (WECHAT_APPS) exchanges the code with this app's credentials. Without it, its default app.
+   */
+  appid?: string | undefined;
   retry?: Partial<RetryPolicy>;
   /** Injectable for tests: the clock, the delay between retries, and the jitter's randomness. */
   now?: () => number;
@@ -51,29 +39,17 @@ export interface SessionManagerOptions {
 
 export type LogoutResult = 'ended' | 'not-confirmed';
 
-type Failure = { status: number; body: ErrorBody };
-type Outcome<T> = { ok: true; value: T; expiresIn?: number } | { ok: false; failure: Failure };
-
-const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-const failed = (failure: Failure): Outcome<never> => ({ ok: false, failure });
-
-/** What one call may still spend on recovering; every path out of the budget is a typed error. */
-interface Budget {
-  relogins: number;
-  transient: number;
-  waits: number;
-  retriesUsed: number;
+/** A login under way, and the epoch it belongs to (see `epoch`). */
+interface PendingLogin {
+  epoch: number;
+  session: Promise<StoredSession>;
 }
 
 // Storage writes are synchronous bridge calls in WeChat: while requests keep sliding the expiry,
 // persist it only when it moved this much. A stale stored expiry only costs an early re-login.
 const PERSIST_STEP_MS = 30_000;
-const DEFAULT_WAIT_SECONDS = 1;
 
-/** The transport gave no answer at all (offline, DNS, timeout): worth a bounded retry. */
-class NoAnswer extends Error {
-  override readonly name = 'NoAnswer';
-}
+const ignore = () => undefined;
 
 /**
  * The client's login state and every request that needs a session.
@@ -81,35 +57,40 @@ class NoAnswer extends Error {
  * - Lazy: nothing happens until a call needs a session; then exactly one `wx.login` + `/auth/login`
  *   runs however many calls are waiting (single flight: two concurrent logins rotate session_key).
  * - The token and its expiry live in storage, so a restarted mini-program reuses the session.
- * - A 401 drops the token, logs in once and replays once; SESSION_KEY_ROTATED logs in and runs the
- *   caller's fetch of encrypted data again; 429 waits; 503 and no answer back off a few times.
- *   A second failure of the same kind is a SessionError, never another round.
+ * - Recovery (re-login and replay, waits, backoff) is the RetryExecutor's; this class says what a
+ *   re-login means: drop the token that failed and log in once for everyone waiting.
+ * - A logout ends an epoch: nothing started before it may log in again or store a token.
  */
 export class SessionManager {
   private readonly platform: Platform;
-  private readonly baseUrl: string;
-  private readonly policy: RetryPolicy;
+  private readonly appid: string | undefined;
+  private readonly retry: RetryExecutor;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
   private readonly storageKey: string;
 
   private current: StoredSession | undefined;
   private persistedExpiresAt = 0;
-  private inflight: Promise<StoredSession> | undefined;
-  // Bumped by logout: a login that started before it must not sign the user back in.
+  private pending: PendingLogin | undefined;
+  // Bumped by every logout. A call remembers the epoch it started in; once that is over, the call
+  // ends with `signed-out` instead of logging in again, and a login's result is discarded.
   private epoch = 0;
   private snapshot: SessionState;
   private readonly listeners = new Set<(state: SessionState) => void>();
 
   constructor(options: SessionManagerOptions) {
     this.platform = options.platform;
-    this.baseUrl = options.baseUrl;
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.appid = options.appid;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.random = options.random ?? Math.random;
     this.storageKey = options.storageKey ?? SESSION_STORAGE_KEY;
+    const retry: ConstructorParameters<typeof RetryExecutor>[0] = {
+      transport: (request) => this.platform.request(request),
+      baseUrl: options.baseUrl,
+      now: this.now,
+    };
+    if (options.retry) retry.policy = options.retry;
+    if (options.sleep) retry.sleep = options.sleep;
+    if (options.random) retry.random = options.random;
+    this.retry = new RetryExecutor(retry);
 
     this.current = this.load();
     this.persistedExpiresAt = this.current?.expiresAt ?? 0;
@@ -130,20 +111,25 @@ export class SessionManager {
 
   /** A live session's user, logging in if there is none. Pages call it to show who is signed in. */
   async signIn(): Promise<User> {
-    return (await this.ensureSession()).user;
+    return (await this.ensureSession(this.epoch, 'login')).user;
   }
 
   /** `GET /auth/session`: the server's view of this session (and a proof that it is live). */
   session(): Promise<SessionResponse> {
-    return this.authed<SessionResponse>('session', async (api, token) => {
-      const reply = await api.session({ token });
-      return reply.status === 200 ? { ok: true, value: reply.body, expiresIn: reply.body.expiresIn } : failed(reply);
-    });
+    return this.authed<SessionResponse>(
+      'session',
+      this.epoch,
+      async (api, token) => {
+        const reply = await api.session({ token });
+        return reply.status === 200 ? ok(reply.body) : failed(reply);
+      },
+      (reply) => reply.expiresIn,
+    );
   }
 
   /** `POST /auth/phone` with the code from a `getPhoneNumber` button. */
   phone(code: string): Promise<PhoneResponse> {
-    return this.authed<PhoneResponse>('phone', async (api, token) => {
+    return this.authed<PhoneResponse>('phone', this.epoch, async (api, token) => {
       const reply = await api.phone({ code }, { token });
       return reply.status === 200 ? ok(reply.body) : failed(reply);
     });
@@ -151,13 +137,17 @@ export class SessionManager {
 
   /**
    * `POST /auth/decrypt` in WeChat's documented order: checkSession → login if needed → get the
-   * encrypted data → send. `fetchEncrypted` is called again after a re-login (SESSION_KEY_ROTATED):
-   * data made before the login was encrypted with the old session_key.
+   * encrypted data → send. Data is made with the session_key of the login it was fetched under, so
+   * `fetchEncrypted` runs again only once a new login has happened (a rotated key, an expired
+   * session); a transient retry resends the same data: a tap-only WeChat API cannot be asked twice.
    */
   async decrypt(fetchEncrypted: () => Promise<DecryptBody>): Promise<DecryptResponse> {
+    const epoch = this.epoch;
     await this.checkSession();
-    return this.authed<DecryptResponse>('decrypt', async (api, token) => {
-      const reply = await api.decrypt(await fetchEncrypted(), { token });
+    let fetched: { token: string; body: DecryptBody } | undefined;
+    return this.authed<DecryptResponse>('decrypt', epoch, async (api, token) => {
+      if (fetched?.token !== token) fetched = { token, body: await fetchEncrypted() };
+      const reply = await api.decrypt(fetched.body, { token });
       return reply.status === 200 ? ok(reply.body) : failed(reply);
     });
   }
@@ -166,26 +156,18 @@ export class SessionManager {
   async logout(): Promise<LogoutResult> {
     const token = this.current?.token;
     this.clear();
-    if (token === undefined) return 'ended';
-    try {
-      const { outcome } = await this.attempt(async (api) => {
-        const reply = await api.logout({ token });
-        // 401: the server had already forgotten it, which is what logging out asks for.
-        return reply.status === 204 || reply.status === 401 ? ok(null) : failed(reply);
-      });
-      return outcome.ok ? 'ended' : 'not-confirmed';
-    } catch {
-      return 'not-confirmed';
-    }
+    return token === undefined ? 'ended' : this.endOnServer(token);
   }
 
   /**
-   * Ends every session of this user, on every device. It needs a live session to say who the user
-   * is, so it may log in (once) first; local state is cleared at the end whatever happened.
+   * Ends every session of this user, on every device. From the moment it is called, every call
+   * started before is stale; it needs a live session to say who the user is, so it may log in
+   * (once) itself. Local state is cleared at the end whatever happened.
    */
   async logoutEverywhere(): Promise<LogoutResult> {
+    this.epoch += 1;
     try {
-      await this.authed('logoutAll', async (api, token) => {
+      await this.authed('logoutAll', this.epoch, async (api, token) => {
         const reply = await api.logoutAll({ token });
         return reply.status === 204 ? ok(null) : failed(reply);
       });
@@ -203,7 +185,7 @@ export class SessionManager {
    */
   async checkSession(): Promise<void> {
     const session = this.current;
-    if (session === undefined || this.inflight !== undefined) return;
+    if (session === undefined || this.pending !== undefined) return;
     let valid: boolean;
     try {
       valid = await this.platform.checkSession();
@@ -216,24 +198,38 @@ export class SessionManager {
 
   // --- the session --------------------------------------------------------------------------------
 
-  private ensureSession(): Promise<StoredSession> {
+  private ensureSession(epoch: number, route: RouteName): Promise<StoredSession> {
+    this.assertCurrent(epoch, route);
     const session = this.current;
     if (session !== undefined && session.expiresAt > this.now()) return Promise.resolve(session);
     if (session !== undefined) this.drop(session.token);
-    if (this.inflight === undefined) {
-      this.inflight = this.login().finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    return this.inflight;
+    if (this.pending?.epoch !== epoch) this.pending = this.startLogin(epoch);
+    return this.pending.session;
   }
 
-  private async login(): Promise<StoredSession> {
-    const epoch = this.epoch;
+  /**
+   * One login at a time, even across a logout: a login that began before it runs out (its result
+   * discarded) before this one's `wx.login`, so the server keeps the session_key of the newest.
+   */
+  private startLogin(epoch: number): PendingLogin {
+    const before = this.pending?.session.then(ignore, ignore) ?? Promise.resolve();
+    const login: PendingLogin = { epoch, session: before.then(() => this.login(epoch)) };
+    const settle = () => {
+      if (this.pending === login) this.pending = undefined;
+    };
+    login.session.then(settle, settle);
     this.setState({ status: 'loggingIn' });
+    return login;
+  }
+
+  private async login(epoch: number): Promise<StoredSession> {
     try {
-      const session = await this.exchangeCode();
-      if (epoch !== this.epoch) throw new SessionError('signed-out', 'login');
+      const session = await this.exchangeCode(epoch);
+      if (epoch !== this.epoch) {
+        // The user logged out while this login was on the wire: its session must not outlive that.
+        await this.endOnServer(session.token);
+        throw new SessionError('signed-out', 'login');
+      }
       this.current = session;
       this.persist(session);
       this.setState({ status: 'signedIn', user: session.user });
@@ -246,31 +242,27 @@ export class SessionManager {
     }
   }
 
-  private async exchangeCode(): Promise<StoredSession> {
-    const budget = this.budget();
-    let code = await this.wechatCode();
-    for (;;) {
-      const startedAt = this.now();
-      let result: { outcome: Outcome<LoginResponse>; retryAfterSeconds: number | undefined };
-      try {
-        result = await this.attempt(async (api) => {
-          const reply = await api.login({ code });
-          return reply.status === 200 ? ok(reply.body) : failed(reply);
-        });
-      } catch (error) {
-        // Same code again: if the first request did reach the server, it answers the same session.
-        await this.afterNoAnswer('login', error, budget);
-        continue;
-      }
-      const { outcome } = result;
-      if (outcome.ok) {
-        const { token, expiresIn, user } = outcome.value;
-        return { token, user, idleSeconds: expiresIn, expiresAt: startedAt + expiresIn * 1000 };
-      }
-      await this.recover('login', outcome.failure, result.retryAfterSeconds, budget);
-      // Any refusal may have spent or poisoned the code (WeChat may have seen it): get a new one.
-      code = await this.wechatCode();
-    }
+  private async exchangeCode(epoch: number): Promise<StoredSession> {
+    let code: string | undefined;
+    let startedAt = 0;
+    const { token, expiresIn, user } = await this.retry.run<LoginResponse>({
+      route: 'login',
+      check: () => this.assertCurrent(epoch, 'login'),
+      send: async (api, attempt) => {
+        // After no answer the same code goes again: if the first request did reach the server, it
+        // answers the same session. Any refusal may have spent or poisoned the code: get a new one.
+        if (code === undefined || attempt === 'after-refusal') {
+          code = await this.wechatCode();
+          // Logged out during wx.login: no server session only to end it again.
+          this.assertCurrent(epoch, 'login');
+        }
+        startedAt = this.now();
+        const body: LoginBody = this.appid === undefined ? { code } : { code, appid: this.appid };
+        const reply = await api.login(body);
+        return reply.status === 200 ? ok(reply.body) : failed(reply);
+      },
+    });
+    return { token, user, idleSeconds: expiresIn, expiresAt: startedAt + expiresIn * 1000 };
   }
 
   private async wechatCode(): Promise<string> {
@@ -283,123 +275,51 @@ export class SessionManager {
     }
   }
 
+  private assertCurrent(epoch: number, route: RouteName): void {
+    if (epoch !== this.epoch) throw new SessionError('signed-out', route);
+  }
+
   // --- requests that need a session ---------------------------------------------------------------
 
-  private async authed<T>(route: RouteName, run: (api: Api, token: string) => Promise<Outcome<T>>): Promise<T> {
-    const budget = this.budget();
-    for (;;) {
-      const session = await this.ensureSession();
-      const startedAt = this.now();
-      let result: { outcome: Outcome<T>; retryAfterSeconds: number | undefined };
-      try {
-        result = await this.attempt((api) => run(api, session.token));
-      } catch (error) {
-        await this.afterNoAnswer(route, error, budget);
-        continue;
-      }
-      const { outcome } = result;
-      if (outcome.ok) {
-        this.slide(session, startedAt, outcome.expiresIn ?? session.idleSeconds);
-        return outcome.value;
-      }
-      const relogin = await this.recover(route, outcome.failure, result.retryAfterSeconds, budget);
+  private authed<T>(
+    route: RouteName,
+    epoch: number,
+    send: (api: Api, token: string) => Promise<Outcome<T>>,
+    idleSecondsOf?: (value: T) => number,
+  ): Promise<T> {
+    let session: StoredSession | undefined;
+    return this.retry.run<T>({
+      route,
+      check: () => this.assertCurrent(epoch, route),
+      send: async (api) => {
+        const used = await this.ensureSession(epoch, route);
+        session = used;
+        const startedAt = this.now();
+        const outcome = await send(api, used.token);
+        // A reply that arrives after a logout belongs to a session this client has ended.
+        this.assertCurrent(epoch, route);
+        if (outcome.ok) this.slide(used, startedAt, idleSecondsOf?.(outcome.value) ?? used.idleSeconds);
+        return outcome;
+      },
       // Drop only the token that failed: if a concurrent call already logged in again, its new
       // session is used for the replay instead of a second login.
-      if (relogin) this.drop(session.token);
+      relogin: () => {
+        if (session !== undefined) this.drop(session.token);
+      },
+    });
+  }
+
+  /** POST /auth/logout for `token`, once; a 401 means the server had already forgotten it. */
+  private async endOnServer(token: string): Promise<LogoutResult> {
+    try {
+      const outcome = await this.retry.once(async (api) => {
+        const reply = await api.logout({ token });
+        return reply.status === 204 || reply.status === 401 ? ok(null) : failed(reply);
+      });
+      return outcome.ok ? 'ended' : 'not-confirmed';
+    } catch {
+      return 'not-confirmed';
     }
-  }
-
-  /**
-   * Applies the decision table to one error reply: returns true when the caller must log in again
-   * before its next attempt, returns after waiting when it should simply try again, and throws the
-   * typed error when the budget for that recovery is spent or nothing can help.
-   */
-  private async recover(
-    route: RouteName,
-    failure: Failure,
-    retryAfterSeconds: number | undefined,
-    budget: Budget,
-  ): Promise<boolean> {
-    const { code } = failure.body.error;
-    const typed = () => new SessionError('server', route, { status: failure.status, code });
-    const recovery = recoveryFor(failure.body.error);
-    switch (recovery.kind) {
-      case 'relogin':
-      case 'relogin-and-refetch':
-        if (budget.relogins <= 0) throw typed();
-        budget.relogins -= 1;
-        return true;
-      case 'wait': {
-        const seconds = recovery.seconds ?? retryAfterSeconds ?? DEFAULT_WAIT_SECONDS;
-        if (budget.waits <= 0 || seconds > this.policy.maxWaitSeconds) {
-          throw new SessionError('rate-limited', route, { status: failure.status, code, retryAfterSeconds: seconds });
-        }
-        budget.waits -= 1;
-        await this.sleep(seconds * 1000);
-        return false;
-      }
-      case 'backoff':
-        if (!(await this.backOff(budget, recovery.seconds ?? retryAfterSeconds))) throw typed();
-        return false;
-      case 'fail':
-        throw typed();
-      default: {
-        const _newKind: never = recovery;
-        throw typed();
-      }
-    }
-  }
-
-  private async afterNoAnswer(route: RouteName, error: unknown, budget: Budget): Promise<void> {
-    if (error instanceof NoAnswer) {
-      if (await this.backOff(budget, undefined)) return;
-      throw new SessionError('network', route, { cause: error.cause });
-    }
-    // A reply outside the contract: a proxy's 502/504 page is transient, anything else is not.
-    if (error instanceof UnexpectedResponseError) {
-      if (error.status >= 500 && (await this.backOff(budget, undefined))) return;
-      throw new SessionError(error.status >= 500 ? 'network' : 'server', route, { status: error.status, cause: error });
-    }
-    // Not ours (e.g. the caller's fetch of encrypted data failed): the caller's own error.
-    throw error;
-  }
-
-  /** Sleeps before the next transient retry; false when the budget for them is spent. */
-  private async backOff(budget: Budget, atLeastSeconds: number | undefined): Promise<boolean> {
-    if (budget.transient <= 0) return false;
-    budget.transient -= 1;
-    const exponential = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** budget.retriesUsed);
-    budget.retriesUsed += 1;
-    // "Equal jitter": half fixed, half random, so a crowd of clients does not retry in lockstep.
-    const delay = exponential / 2 + (this.random() * exponential) / 2;
-    const floor = Math.min(atLeastSeconds ?? 0, this.policy.maxWaitSeconds) * 1000;
-    await this.sleep(Math.max(delay, floor));
-    return true;
-  }
-
-  private budget(): Budget {
-    return { relogins: 1, transient: this.policy.transientRetries, waits: 1, retriesUsed: 0 };
-  }
-
-  /**
-   * One HTTP exchange through a fresh typed API whose transport also notes Retry-After (the typed
-   * replies carry status and body only) and marks a missing answer as NoAnswer.
-   */
-  private async attempt<T>(
-    run: (api: Api) => Promise<Outcome<T>>,
-  ): Promise<{ outcome: Outcome<T>; retryAfterSeconds: number | undefined }> {
-    let retryAfter: string | undefined;
-    const api = createApi(async (request) => {
-      try {
-        const response = await this.platform.request(request);
-        retryAfter = response.headers?.['retry-after'];
-        return response;
-      } catch (error) {
-        throw new NoAnswer('no answer from the server', { cause: error });
-      }
-    }, this.baseUrl);
-    const outcome = await run(api);
-    return { outcome, retryAfterSeconds: parseRetryAfter(retryAfter, this.now()) };
   }
 
   // --- local state --------------------------------------------------------------------------------
@@ -456,12 +376,4 @@ export class SessionManager {
     this.snapshot = state;
     for (const listener of this.listeners) listener(state);
   }
-}
-
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or bad. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }

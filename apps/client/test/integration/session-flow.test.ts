@@ -1,9 +1,11 @@
 import { createSimulatorControl, type SimulatorControl, TEST_APP } from '@wxauth/wechat-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/auth/platform';
+import { SessionError } from '../../src/auth/session-error';
 import { SessionManager } from '../../src/auth/session-manager';
 import { FakePlatform } from '../support/fake-platform';
 import { fetchTransport } from '../support/fetch-transport';
+import { holdRequest } from '../support/held-request';
 import { redisCommand } from '../support/redis-command';
 import { type Stack, startStack } from '../support/stack';
 
@@ -12,6 +14,8 @@ import { type Stack, startStack } from '../support/stack';
 
 // The server's REDIS_KEY_PREFIX here; it keeps each session under `<prefix>s:<sha256(token)>`.
 const KEY_PREFIX = 'client-it:';
+// A second mini-program served by the same server (WECHAT_APPS) and simulator; the first is TEST_APP.
+const SECOND_APP = { appid: 'wx00000000000000a2', secret: 'a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2' };
 
 let users = 0;
 /** A simulated WeChat user of its own per test, so that tests share no session_key or session. */
@@ -20,23 +24,62 @@ function newUser(): string {
   return `client-it-${process.pid}-${users}`;
 }
 
-function miniProgram(stack: Stack, user: string, storage = memoryStorage()) {
+function miniProgram(
+  stack: Stack,
+  user: string,
+  options: { storage?: ReturnType<typeof memoryStorage>; appid?: string } = {},
+) {
+  const storage = options.storage ?? memoryStorage();
   const sim = createSimulatorControl(stack.simulator.url);
-  const who = { appid: TEST_APP.appid, user };
+  const who = { appid: options.appid ?? TEST_APP.appid, user };
   // Every reply the mini-program got, as "METHOD /path STATUS", to show which recoveries ran.
   const replies: string[] = [];
+  // The token of every login reply, in order.
+  const tokens: string[] = [];
+  // A request held on its way out ("METHOD /path"): sent, from the client's side, but not yet
+  // at the server, until released.
+  const holds = new Map<string, () => Promise<void>>();
   const platform = new FakePlatform({
     issueCode: () => sim.login(who),
     checkSession: () => sim.checkSession(who),
     request: async (request) => {
+      const line = `${request.method} ${new URL(request.url).pathname}`;
+      const pass = holds.get(line);
+      if (pass !== undefined) {
+        holds.delete(line);
+        await pass();
+      }
       const response = await fetchTransport(request);
-      replies.push(`${request.method} ${new URL(request.url).pathname} ${response.status}`);
+      replies.push(`${line} ${response.status}`);
+      const { body } = response;
+      if (typeof body === 'object' && body !== null && 'token' in body && typeof body.token === 'string') {
+        tokens.push(body.token);
+      }
       return response;
     },
     storage,
   });
-  const manager = new SessionManager({ platform, baseUrl: stack.server.url });
-  return { platform, manager, storage, sim, who, replies };
+  const manager = new SessionManager({ platform, baseUrl: stack.server.url, appid: options.appid });
+  /** Holds the next request `line` ("GET /auth/session") on its way out (see HeldRequest). */
+  const hold = (line: string) => {
+    const { held, pass } = holdRequest();
+    holds.set(line, pass);
+    return held;
+  };
+  return { platform, manager, storage, sim, who, replies, tokens, hold };
+}
+
+/** What the server answers GET /auth/session for `token`: whether that session is still live. */
+async function sessionStatus(stack: Stack, token: string): Promise<number> {
+  const response = await fetch(`${stack.server.url}/auth/session`, { headers: { authorization: `Bearer ${token}` } });
+  return response.status;
+}
+
+async function settled(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
 }
 
 async function upstreamLogins(sim: SimulatorControl): Promise<number> {
@@ -46,7 +89,13 @@ async function upstreamLogins(sim: SimulatorControl): Promise<number> {
 describe('session manager against the server, Redis and the simulator', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ...TEST_APP, keyPrefix: KEY_PREFIX, sessionIdleTtl: 3600, sessionMaxAge: 7200 });
+    stack = await startStack({
+      ...TEST_APP,
+      apps: [SECOND_APP],
+      keyPrefix: KEY_PREFIX,
+      sessionIdleTtl: 3600,
+      sessionMaxAge: 7200,
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -80,7 +129,7 @@ describe('session manager against the server, Redis and the simulator', () => {
     const user = newUser();
     const first = miniProgram(stack, user);
     await first.manager.session();
-    const restarted = miniProgram(stack, user, first.storage);
+    const restarted = miniProgram(stack, user, { storage: first.storage });
     await restarted.manager.session();
     expect(restarted.platform.wxLogins).toBe(0);
   });
@@ -132,6 +181,55 @@ describe('session manager against the server, Redis and the simulator', () => {
     ]);
     expect(fetches).toBe(2);
     expect(platform.wxLogins).toBe(2);
+  });
+
+  it.each([
+    ['logout', 'POST /auth/logout 204'],
+    ['logoutEverywhere', 'POST /auth/logout-all 204'],
+  ] as const)('regression: a request in flight during %s() got 401 and logged the user back in', async (how, ended) => {
+    const { manager, platform, storage, replies, hold } = miniProgram(stack, newUser());
+    await manager.signIn();
+    const held = hold('GET /auth/session');
+    const inFlight = settled(manager.session());
+    await held.arrived;
+    await expect(manager[how]()).resolves.toBe('ended');
+    held.release();
+
+    const error = await inFlight;
+    expect(error).toBeInstanceOf(SessionError);
+    expect(error).toMatchObject({ kind: 'signed-out', route: 'session' });
+    // Before the fix: …, GET /auth/session 401, POST /auth/login 200, GET /auth/session 200.
+    expect(replies).toEqual(['POST /auth/login 200', ended, 'GET /auth/session 401']);
+    expect(manager.state.status).toBe('signedOut');
+    expect(storage.entries.size).toBe(0);
+    expect(platform.wxLogins).toBe(1);
+  });
+
+  it('regression: a sign-in after a logout that cut a login short was refused "你已退出登录"', async () => {
+    const { manager, platform, replies, tokens, hold, sim, who } = miniProgram(stack, newUser());
+    const held = hold('POST /auth/login');
+    const cutShort = settled(manager.signIn());
+    await held.arrived;
+    await manager.logout();
+    const again = manager.signIn();
+    held.release();
+
+    expect(await cutShort).toMatchObject({ kind: 'signed-out', route: 'login' });
+    expect((await again).openid).toBe((await sim.identity(who)).openid);
+    // One login at a time: the stale one's session is ended before the fresh login goes out.
+    expect(replies).toEqual(['POST /auth/login 200', 'POST /auth/logout 204', 'POST /auth/login 200']);
+    const [stale, fresh] = tokens;
+    expect(await sessionStatus(stack, stale ?? '')).toBe(401);
+    expect(await sessionStatus(stack, fresh ?? '')).toBe(200);
+    expect(manager.state.status).toBe('signedIn');
+    expect(platform.wxLogins).toBe(2);
+  });
+
+  it("regression: the login carried no appid, so only the server's first mini-program could log in", async () => {
+    const { manager, sim, who, replies } = miniProgram(stack, newUser(), { appid: SECOND_APP.appid });
+    const reply = await manager.session();
+    expect(reply.user.openid).toBe((await sim.identity(who)).openid);
+    expect(replies).toEqual(['POST /auth/login 200', 'GET /auth/session 200']);
   });
 
   describe('a server-side expiry in the middle of a burst', () => {

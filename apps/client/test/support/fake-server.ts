@@ -1,6 +1,7 @@
 import type { ErrorBody, ErrorCode, RouteName } from '@wxauth/contracts';
 import { endpoints } from '@wxauth/contracts/endpoints';
 import type { HttpRequest, HttpResponse } from '../../src/api/typed-api';
+import { type HeldRequest, holdRequest } from './held-request';
 
 /** A reply the test scripts for the next request(s) to one route, ahead of the fake's own logic. */
 export type Scripted = HttpResponse | 'no-answer';
@@ -18,10 +19,13 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class FakeServer {
   readonly idleSeconds = 7200;
   readonly calls: { route: RouteName; token: string | undefined }[] = [];
+  /** The body of every POST /auth/login, in order. */
+  readonly loginBodies: unknown[] = [];
   private readonly sessions = new Map<string, string>();
   private readonly usedCodes = new Set<string>();
   private readonly scripted = new Map<RouteName, Scripted[]>();
   private expireAt: { route: RouteName; calls: number } | undefined;
+  private readonly held = new Map<RouteName, () => Promise<void>>();
   private issued = 0;
   private tokens = 0;
 
@@ -36,6 +40,13 @@ export class FakeServer {
     const queue = this.scripted.get(route) ?? [];
     for (let i = 0; i < count; i += 1) queue.push(reply);
     this.scripted.set(route, queue);
+  }
+
+  /** The next request to `route` is on the wire: the server sees it only once it is released. */
+  hold(route: RouteName): HeldRequest {
+    const { held, pass } = holdRequest();
+    this.held.set(route, pass);
+    return held;
   }
 
   /** The server forgets every session, as after an idle timeout or a Redis flush. */
@@ -59,8 +70,14 @@ export class FakeServer {
   readonly handle = async (request: HttpRequest): Promise<HttpResponse> => {
     await tick();
     const route = routeOf(request);
+    const pass = this.held.get(route);
+    if (pass !== undefined) {
+      this.held.delete(route);
+      await pass();
+    }
     const token = request.headers['authorization']?.replace(/^Bearer /, '');
     this.calls.push({ route, token });
+    if (route === 'login') this.loginBodies.push(request.body);
     if (this.expireAt?.route === route && this.count(route) > this.expireAt.calls) {
       this.expireAt = undefined;
       this.expireAll();

@@ -15,8 +15,11 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** The server's default app (WECHAT_APPID), the simulator's built-in test app. */
   appid: string;
   secret: string;
+  /** Further mini-programs that both the server (WECHAT_APPS) and the simulator serve. */
+  apps?: { appid: string; secret: string }[];
   keyPrefix: string;
   sessionIdleTtl: number;
   sessionMaxAge: number;
@@ -33,11 +36,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const process of started.reverse()) await process.stop();
     await redis.stop();
   };
+  const apps = (options.apps ?? []).map(({ appid, secret }) => `${appid}:${secret}`).join(',');
   try {
     const simulator = await startNodeService({
       name: 'simulator',
       script: packageFile('@wxauth/wechat-sim', 'dist/cli.js'),
-      env: { PATH },
+      env: { PATH, WECHAT_SIM_APPS: apps },
     });
     started.push(simulator);
     const server = await startNodeService({
@@ -54,6 +58,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         WECHAT_API_BASE: simulator.url,
         WECHAT_APPID: options.appid,
         WECHAT_SECRET: options.secret,
+        WECHAT_APPS: apps,
         SESSION_IDLE_TTL: String(options.sessionIdleTtl),
         SESSION_MAX_AGE: String(options.sessionMaxAge),
         // The tests log in far more often than a person would; the limit is the server's own test.
