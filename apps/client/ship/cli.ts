@@ -73,7 +73,11 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: ship/cli.ts upload | preview [--qr <file.png>] [--dist <folder>]');
     return EXIT.refused;
   }
-  const dist = resolve(values.dist ?? join(clientRoot, 'dist'));
+  // Paths on the command line and in the environment are relative to where pnpm was run.
+  const here = process.env['INIT_CWD'] ?? process.cwd();
+  const dist = values.dist === undefined ? join(clientRoot, 'dist') : resolve(here, values.dist);
+  const keyPath = process.env['WECHAT_UPLOAD_KEY_PATH'];
+  const env = keyPath ? { ...process.env, WECHAT_UPLOAD_KEY_PATH: resolve(here, keyPath) } : process.env;
   const log = (line: string) => console.log(`[wechat ${command}] ${line}`);
   const cleanups = new Set<() => void>();
   for (const [signal, code] of [
@@ -88,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
   let inputs: ReturnType<typeof readUploadInputs>;
   try {
-    inputs = readUploadInputs(process.env, { version: packageVersion(), commit });
+    inputs = readUploadInputs(env, { version: packageVersion(), commit });
     assertBuilt(dist);
     assertBuiltFor(dist, assertPublicHttps(await productionApiBase()));
   } catch (error) {
@@ -109,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'upload') {
       await Promise.race([uploadBuild(options), timeLimit]);
     } else {
-      const qrPath = resolve(values.qr ?? join(clientRoot, 'preview-qr.png'));
+      const qrPath = values.qr === undefined ? join(clientRoot, 'preview-qr.png') : resolve(here, values.qr);
       const { terminal, qrContent } = await Promise.race([previewBuild({ ...options, qrPath }), timeLimit]);
       console.log(terminal);
       log(`QR code: ${qrContent}`);
