@@ -3,6 +3,7 @@
 // file named by argv[3]. It exits by itself because miniprogram-ci never lets a process end.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { compileFunction } from 'node:vm';
 import { SIMULATOR_APPID } from './inputs.js';
 import { loadMiniprogramCi } from './miniprogram-ci.js';
 import { CHECK_SETTING, type ChildOutcome } from './weapp-check-outcome.js';
@@ -37,6 +38,22 @@ function answerWeChatLocally(): void {
   };
 }
 
+/**
+ * A compiled JS file that does not parse, with where: V8 parses it (without running it) as the body
+ * of a function, which is how the mini-program runtime loads each file.
+ */
+function syntaxErrorOf(file: string, code: unknown): string[] {
+  if (!file.endsWith('.js') || (typeof code !== 'string' && !Buffer.isBuffer(code))) return [];
+  try {
+    compileFunction(code.toString(), ['require', 'module', 'exports'], { filename: file });
+    return [];
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const line = /:(\d+)\n/.exec(error.stack ?? '')?.[1];
+    return [`${file}${line ? `:${line}` : ''}: ${error.message}`];
+  }
+}
+
 async function check(projectPath: string): Promise<ChildOutcome> {
   answerWeChatLocally();
   const ci = await loadMiniprogramCi();
@@ -54,11 +71,13 @@ async function check(projectPath: string): Promise<ChildOutcome> {
   try {
     const compiled = await ci.getCompiledResult({ project, version: '0.0.0', setting: CHECK_SETTING });
     const quality = await ci.checkCodeQuality(project);
+    const syntaxErrors = Object.entries(compiled).flatMap(([file, code]) => syntaxErrorOf(file, code));
     return {
       ok: true,
       files: Object.keys(compiled).length,
       limits: ci.DefaultProjectAttr.setting,
       quality: quality.map(({ name, success, text, detail }) => ({ name, success: success === true, text, detail })),
+      syntaxErrors,
     };
   } catch (error) {
     const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;

@@ -9,7 +9,7 @@ import { judge, parseChildOutcome, type Verdict } from './weapp-check-outcome.js
 const here = fileURLToPath(new URL('.', import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** WeChat's compiler on a loaded 2-core machine takes ~30 s with the ES6 transform; this is for a hang. */
+/** WeChat's compiler takes 5–10 s on this app (more on a loaded machine); this is for a hang. */
 export const CHECK_TIME_LIMIT_MS = 150_000;
 
 export interface CheckReport extends Verdict {

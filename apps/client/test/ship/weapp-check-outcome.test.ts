@@ -3,10 +3,11 @@ import { type ChildOutcome, judge, parseChildOutcome } from '../../ship/weapp-ch
 
 const MB = 1024 * 1024;
 const limits = { MaxCodeSize: 2, MaxSubpackageSubCodeSize: 2, MaxSubpackageFullCodeSize: 12 };
-const compiled = (sizes: Record<string, number>, advice: string[] = []): ChildOutcome => ({
+const compiled = (sizes: Record<string, number>, advice: string[] = [], syntaxErrors: string[] = []): ChildOutcome => ({
   ok: true,
   files: 20,
   limits,
+  syntaxErrors,
   quality: [
     { name: 'PACKAGE_SIZE_LIMIT', success: true, text: 'Main package size should be less than 1.5 M', detail: sizes },
     ...advice.map((text) => ({ name: 'JS_COMPRESS_OPEN', success: false, text, detail: undefined })),
@@ -49,6 +50,14 @@ describe('the verdict on what WeChat compiler reported', () => {
     expect(verdict.passed).toBe(false);
   });
 
+  it('fails a compiled file that does not parse, naming it', () => {
+    const verdict = judge(compiled({ __APP__: 1000 }, [], ["pages/index/index.js:1: Unexpected token '('"]));
+    expect(verdict.problems).toEqual([
+      "a JS syntax error WeChat would ship: pages/index/index.js:1: Unexpected token '('",
+    ]);
+    expect(verdict.passed).toBe(false);
+  });
+
   it('fails a check that tried to reach the network, even when the build is fine', () => {
     const verdict = judge(compiled({ __APP__: 1000 }), ['a connection to servicewechat.com:443']);
     expect(verdict.problems).toEqual(['the check tried to reach the network: a connection to servicewechat.com:443']);
@@ -56,10 +65,10 @@ describe('the verdict on what WeChat compiler reported', () => {
   });
 
   it('fails when the sizes are missing rather than passing blind', () => {
-    expect(judge({ ok: true, files: 1, limits, quality: [] }).passed).toBe(false);
+    expect(judge({ ok: true, files: 1, limits, quality: [], syntaxErrors: [] }).passed).toBe(false);
   });
 
-  it.each(['[]', '{"ok":true}', '{"ok":true,"files":1,"limits":{},"quality":[]}'])(
+  it.each(['[]', '{"ok":true}', '{"ok":true,"files":1,"limits":{},"quality":[],"syntaxErrors":[]}'])(
     'rejects a report of another shape: %s',
     (json) => {
       expect(() => parseChildOutcome(json)).toThrow();
