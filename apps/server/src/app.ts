@@ -8,6 +8,7 @@ import auth from './plugins/auth.js';
 import cors from './plugins/cors.js';
 import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler } from './plugins/error-handler.js';
+import metrics from './plugins/metrics.js';
 import rateLimit from './plugins/rate-limit.js';
 import store from './plugins/store.js';
 import wechat, { type WeChatToolkit } from './plugins/wechat.js';
@@ -74,6 +75,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(auth);
   await app.register(rateLimit);
   await app.register(docs);
+  // After the services it times, before the routes it counts.
+  await app.register(metrics, { config });
   await app.register(healthRoutes);
   await app.register(authRoutes, { config });
   return app;

@@ -28,6 +28,8 @@ export const EnvSchema = Type.Object({
   SESSION_KEY_SECRET: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]{43}=?$' })),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
   CORS_ORIGINS: Type.Optional(Type.String()),
+  METRICS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -61,6 +63,8 @@ export interface Config {
   loginRateLimit: number;
   /** Origins allowed by CORS; always empty in production. */
   corsOrigins: readonly string[];
+  /** Prometheus metrics: on with METRICS=on (GET /metrics) or METRICS_PORT (on that port instead). */
+  metrics: { enabled: boolean; port: number | undefined };
   /** Things start-up should log as warnings (development defaults in use). */
   warnings: readonly string[];
 }
@@ -159,6 +163,7 @@ function deriveConfig(env: Env): Config {
     sessionKeySecret: parseSecretKey(env.SESSION_KEY_SECRET, fail),
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     corsOrigins: production ? [] : env.CORS_ORIGINS ? splitList(env.CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
+    metrics: { enabled: env.METRICS === 'on' || env.METRICS_PORT !== undefined, port: env.METRICS_PORT },
     warnings,
   };
 }

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type NodeService, startNodeService } from '@wxauth/testkit';
+import { buildSimulator, createSimulatorControl, TEST_APP } from '@wxauth/wechat-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useRedisServer } from './support/redis.js';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const redis = useRedisServer();
+
+// `pnpm deploy` copies the server and installs its production dependencies from the store
+// (--offline: everything is there after `pnpm install`): ~20 s alone, 90–200 s beside the rest of
+// `pnpm test` on a loaded 2-core machine (about 10 s of CPU, the rest waiting). The bound is for a hang.
+const DEPLOY_TIMEOUT_MS = 420_000;
+let folder = '';
+let work = '';
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wxauth-deploy-'));
+  folder = join(work, 'server');
+  await promisify(execFile)('pnpm', ['--filter', '@wxauth/server', 'deploy', '--prod', '--offline', folder], {
+    cwd: repoRoot,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', npm_config_update_notifier: 'false' },
+    timeout: DEPLOY_TIMEOUT_MS,
+  });
+}, DEPLOY_TIMEOUT_MS + 5_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the deployable server folder (pnpm --filter @wxauth/server deploy --prod <dir>)', { timeout: 60_000 }, () => {
+  it('holds the built server and its production dependencies only', () => {
+    expect(readdirSync(folder).sort()).toEqual(['dist', 'node_modules', 'package.json']);
+    const installed = readdirSync(join(folder, 'node_modules'));
+    expect(installed).toEqual(expect.arrayContaining(['fastify', 'ioredis', '@wxauth']));
+    expect(installed).not.toEqual(expect.arrayContaining(['vitest']));
+    expect(installed).not.toEqual(expect.arrayContaining(['tsx']));
+  });
+
+  it('starts with plain `node dist/server.js` in production, answers /readyz and logs in through the simulator', async () => {
+    const sim = buildSimulator();
+    const control = createSimulatorControl(await sim.listen({ port: 0, host: '127.0.0.1' }));
+    let server: NodeService | undefined;
+    try {
+      server = await startNodeService({
+        name: 'deployed server',
+        script: join(folder, 'dist', 'server.js'),
+        env: {
+          NODE_ENV: 'production',
+          ...redis.env(),
+          WECHAT_APPID: TEST_APP.appid,
+          WECHAT_SECRET: TEST_APP.secret,
+          WECHAT_API_BASE: control.baseUrl,
+          LOG_LEVEL: 'warn',
+        },
+        readyPath: '/healthz',
+        readyWhenOk: true,
+        timeoutMs: 45_000,
+      });
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', store: 'redis' });
+      const login = await fetch(`${server.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: await control.login({ appid: TEST_APP.appid, user: 'deployed' }) }),
+      });
+      expect(login.status).toBe(200);
+      expect(await login.json()).toMatchObject({ token: expect.any(String), user: { openid: expect.any(String) } });
+    } finally {
+      await server?.stop();
+      await sim.close();
+    }
+  });
+});
