@@ -7,6 +7,8 @@ declare namespace NodeJS {
   interface ProcessEnv {
     /** Set by Taro at build time; absent under vitest and in Node scripts. */
     TARO_ENV?: 'weapp' | 'h5';
+    /** Set by Taro at build time ('production' unless --mode says otherwise). */
+    NODE_ENV?: string;
     /** Base URL of the wxauth server, from the .env files. */
     TARO_APP_API_BASE?: string;
     TARO_APP_ID?: string;
