@@ -72,8 +72,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(store, { config });
   await app.register(wechat, { config, toolkit: options.wechat ?? wechatToolkit });
   await app.register(auth);
-  await app.register(rateLimit);
-  await app.register(docs);
+  await app.register(rateLimit, { config });
+  await app.register(docs, { config });
   await app.register(healthRoutes);
   await app.register(authRoutes, { config });
   return app;

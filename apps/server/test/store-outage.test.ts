@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import { buildTestApp, call, login } from './helper.js';
@@ -45,5 +46,51 @@ describe('Redis outage', () => {
     expect((await call(server, 'session', { token })).status).toBe(401);
     const fresh = await login(server, 'u-outage-3');
     expect((await call(server, 'session', { token: fresh })).status).toBe(200);
+  });
+});
+
+// The Redis client's command timeout (plugins/store.ts) and the slack a loaded CI machine needs.
+const COMMAND_TIMEOUT_MS = 750;
+const SLACK_MS = 400;
+
+describe('a hung Redis', () => {
+  it('regression: a paused Redis got 503s in batches after up to 1.6 s; each request waits one command timeout at most', async () => {
+    const server = await buildTestApp(redis.env());
+    app = server;
+    const token = await login(server, 'u-hung-1');
+    redis.server().pause();
+    const waits: number[] = [];
+    const statuses: number[] = [];
+    const until = Date.now() + 2500;
+    try {
+      // Four clients, each sending one request after another, for 2.5 s.
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (Date.now() < until) {
+            const started = Date.now();
+            const reply = await call(server, 'session', { token });
+            waits.push(Date.now() - started);
+            statuses.push(reply.status);
+          }
+        }),
+      );
+    } finally {
+      redis.server().resume();
+    }
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    expect(Math.max(...waits)).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
+    // After the first timeout the breaker answers at once: most requests never waited.
+    expect(waits.filter((wait) => wait < 100).length).toBeGreaterThan(waits.length / 2);
+
+    const resumed = Date.now();
+    let recoveredAfter = Number.POSITIVE_INFINITY;
+    while (Date.now() - resumed < 3000) {
+      if ((await call(server, 'session', { token })).status === 200) {
+        recoveredAfter = Date.now() - resumed;
+        break;
+      }
+      await sleep(20);
+    }
+    expect(recoveredAfter).toBeLessThan(1000);
   });
 });

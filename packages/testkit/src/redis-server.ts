@@ -11,6 +11,10 @@ export interface RedisServerHandle {
   kill(): Promise<void>;
   /** Start it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freeze it (SIGSTOP): connections stay open and nothing answers, as with a hung server. */
+  pause(): void;
+  /** Let a paused server run again (SIGCONT); it answers what queued up meanwhile. */
+  resume(): void;
   /** Stop it for good. */
   stop(): Promise<void>;
 }
@@ -87,12 +91,19 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     await waitFor(async () => !(await ping(port, 100)), `redis-server on port ${port} to stop`);
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null) throw new Error(`redis-server on port ${port} is not running`);
+    child.kill(name);
+  };
+
   await launch();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
     restart: launch,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     stop: kill,
   };
 }

@@ -29,6 +29,7 @@ export function recoveryFor(error: ServerError): Recovery {
       return { kind: 'relogin' };
     case 'SESSION_KEY_ROTATED':
     case 'DECRYPT_FAILED':
+    case 'DATA_EXPIRED':
       return { kind: 'relogin-and-refetch' };
     case 'RATE_LIMITED':
       return { kind: 'wait', seconds: afterSeconds(action) };

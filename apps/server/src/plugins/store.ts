@@ -5,13 +5,16 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createSealer, type Sealer } from '../sealing.js';
 import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
+import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
 import { createMemoryStore } from '../stores/memory-store.js';
-import { createRedisStore } from '../stores/redis-store.js';
+import { createRedisStore, isRedisUnavailable } from '../stores/redis-store.js';
 import type { Store } from '../stores/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
+    storeBreaker: CircuitBreaker;
     sealer: Sealer;
     sessions: Sessions;
   }
@@ -97,12 +100,20 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
   const policy = sessionPolicy(config);
   let store: Store;
+  let breaker = NEVER_OPEN;
   if (config.redisUrl) {
     const client = createRedisClient(config.redisUrl);
     watchConnection(client, app.log);
     await connectRedis(client);
     await app.register(fastifyRedis, { client, closeClient: false });
+    breaker = createCircuitBreaker({
+      probe: () => client.ping(),
+      trips: isRedisUnavailable,
+      onOpen: (error) => app.log.error({ err: error }, 'Redis is not answering; answering 503 until a probe succeeds'),
+      onClose: () => app.log.info('Redis answers again'),
+    });
     app.addHook('onClose', async () => {
+      breaker.stop();
       // quit() waits for pending replies; with Redis gone it cannot, so drop the socket instead.
       await client.quit().catch(() => client.disconnect());
     });
@@ -111,13 +122,15 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
       prefix: config.keyPrefix,
       policy,
       defaultAppid: config.wechat.apps[0].appid,
+      breaker,
     });
   } else {
     store = createMemoryStore({ policy });
     app.addHook('onClose', () => store.close());
   }
-  const sealer = createSealer(config.sessionKeySecret);
+  const sealer = createSealer(config.sealing);
   app.decorate('store', store);
+  app.decorate('storeBreaker', breaker);
   app.decorate('sealer', sealer);
   app.decorate('sessions', createSessions(store, sealer, policy));
 }
