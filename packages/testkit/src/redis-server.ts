@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
+import { killOnExit } from './kill-on-exit.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -51,7 +52,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
  * A private redis-server on a free port, persistence off, for one test file or benchmark. Tests
  * never share the machine's Redis, so nothing they do (including killing it) touches anyone else.
  */
-export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: { port?: number; args?: string[]; dir?: string } = {},
+): Promise<RedisServerHandle> {
   if (!hasRedisServer()) {
     throw new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)');
   }
@@ -73,10 +76,13 @@ export async function startRedisServer(options: { port?: number; args?: string[]
         'no',
         '--loglevel',
         'warning',
+        ...(options.dir ? ['--dir', options.dir] : []),
         ...extra,
       ],
       { stdio: 'ignore' },
     );
+    const forget = killOnExit(proc);
+    proc.once('exit', forget);
     child = proc;
     await waitFor(() => ping(port), `redis-server on port ${port}`);
   };

@@ -1,3 +1,4 @@
+import { type Stack, startStack } from '@wxauth/testkit';
 import { createSimulatorControl, type SimulatorControl, TEST_APP } from '@wxauth/wechat-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/auth/platform';
@@ -5,7 +6,6 @@ import { SessionManager } from '../../src/auth/session-manager';
 import { FakePlatform } from '../support/fake-platform';
 import { fetchTransport } from '../support/fetch-transport';
 import { redisCommand } from '../support/redis-command';
-import { type Stack, startStack } from '../support/stack';
 
 // The real login server (built), a private Redis and the WeChat simulator, as separate processes.
 // The only fake is the mini-program's side of WeChat: wx.login gets its code from /sim/login.
@@ -46,7 +46,16 @@ async function upstreamLogins(sim: SimulatorControl): Promise<number> {
 describe('session manager against the server, Redis and the simulator', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ...TEST_APP, keyPrefix: KEY_PREFIX, sessionIdleTtl: 3600, sessionMaxAge: 7200 });
+    stack = await startStack({
+      from: import.meta.url,
+      serverEnv: {
+        REDIS_KEY_PREFIX: KEY_PREFIX,
+        SESSION_IDLE_TTL: '3600',
+        SESSION_MAX_AGE: '7200',
+        // The tests log in far more often than a person would; the limits are the server's own tests.
+        LOGIN_RATE_LIMIT: '100000',
+      },
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();

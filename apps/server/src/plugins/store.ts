@@ -20,6 +20,9 @@ declare module 'fastify' {
   }
 }
 
+/** Longest wait for Redis before a request answers 503 (the client's command timeout, the breaker's too). */
+export const REDIS_COMMAND_TIMEOUT_MS = 750;
+
 export interface RedisClientOptions {
   /** Longest wait for one command before it fails (and the request answers 503). */
   commandTimeoutMs?: number;
@@ -36,7 +39,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 750,
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(50 * attempt, 500),
   });
@@ -109,6 +112,7 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
     breaker = createCircuitBreaker({
       probe: () => client.ping(),
       trips: isRedisUnavailable,
+      timeoutMs: REDIS_COMMAND_TIMEOUT_MS,
       onOpen: (error) => app.log.error({ err: error }, 'Redis is not answering; answering 503 until a probe succeeds'),
       onClose: () => app.log.info('Redis answers again'),
     });

@@ -18,18 +18,31 @@ export interface CircuitBreakerOptions {
   probe(): Promise<unknown>;
   /** Whether a failure means the backend cannot serve (rather than that this one call was wrong). */
   trips(error: unknown): boolean;
+  /**
+   * The longest one call may take before it fails (and opens the circuit). A client's own command
+   * timeout is not enough: commands can queue in the client behind a hung batch (ioredis's
+   * auto-pipelining sends a batch only once the previous one is answered) and start their own
+   * timeout only once sent.
+   */
+  timeoutMs: number;
   /** Pause between failed probes. */
   probeIntervalMs?: number;
   onOpen?(error: unknown): void;
   onClose?(): void;
 }
 
+/** The call outlived the breaker's timeout. */
+export class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+}
+
 /**
  * A hung backend (a paused Redis, not a closed one) answers nothing until each command times out,
- * and new commands queue behind the timed-out ones. After the first failure the breaker answers
- * every call at once instead, while one probe at a time asks the backend whether it is back; the
- * first probe answered closes it. A request therefore waits one command timeout at worst, and
- * service resumes within a probe interval of the backend answering again.
+ * and new commands queue behind the timed-out ones. Each call here gives up after `timeoutMs`,
+ * and after the first failure the breaker answers every call at once, while one probe at a time
+ * asks the backend whether it is back; the first probe answered closes it. A request therefore
+ * waits one timeout at worst, and service resumes within a probe interval of the backend
+ * answering again.
  */
 export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
   const interval = options.probeIntervalMs ?? 100;
@@ -54,8 +67,15 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
     },
     async run(operation) {
       if (open) throw new StoreUnavailableError(new Error('the store circuit is open'));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new StoreTimeoutError(`no answer within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+      });
       try {
-        return await operation();
+        return await Promise.race([operation(), timeout]);
       } catch (error) {
         if (!open && !stopped && options.trips(error)) {
           open = true;
@@ -63,6 +83,8 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
           void probeUntilClosed();
         }
         throw error;
+      } finally {
+        clearTimeout(timer);
       }
     },
     stop() {
