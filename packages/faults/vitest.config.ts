@@ -7,6 +7,7 @@ export default defineConfig({
     // a 2-core CI machine; the bounds guard against a hang, they time nothing.
     maxWorkers: 2,
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A stack starts per file: on a CI machine busy with the rest of `pnpm test` that has taken over a minute.
+    hookTimeout: 150_000,
   },
 });

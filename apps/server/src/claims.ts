@@ -5,15 +5,12 @@ import type { Store } from './stores/store.js';
 export interface ClaimOptions {
   /** How long a claim may stay pending: the longest the work can take, with a margin. */
   pendingMs: number;
-  /** How long a settled claim is kept: the input's own lifetime (a code lives 5 minutes). */
-  lifetimeMs: number;
   /**
-   * How long after the work its success is shared with requests carrying the same input: those
-   * that overlapped it, and a client's retry after a lost answer. Later ones get `used()`.
+   * How long after the work its success is kept and shared with requests carrying the same input:
+   * those that overlapped it, and a client's retry after a lost answer. A later request claims the
+   * input anew and does the work, which for a spent code is the upstream's refusal.
    */
   replayWindowMs: number;
-  /** The error for a request that comes after the replay window: the input was used. */
-  used(): Error;
   /**
    * A failure worth remembering (the same input would fail the same way) as a short string and how
    * long to keep it; null forgets the claim at once so that a retry does the work again.
@@ -27,20 +24,12 @@ const PENDING = '?';
 const SUCCESS = '=';
 const FAILURE = '!';
 
-/** A recorded success, shared only within the replay window after it settled. */
-function shared(value: string, options: ClaimOptions): string {
-  const bar = value.indexOf('|');
-  const settledAt = Number.parseInt(value.slice(1, bar), 36);
-  if (bar < 0 || !(Date.now() - settledAt <= options.replayWindowMs)) throw options.used();
-  return value.slice(bar + 1);
-}
-
 /**
  * Do some work at most once per key across every server instance sharing the store (the
  * de-duplication of login and phone codes). The first caller claims the key (set-if-absent) and
  * works; concurrent callers, and retries within the replay window, wait for the recorded outcome
- * instead of repeating the work; a success is `=<settled at, base36 ms>|<result>`. Inside one
- * process, concurrent callers share one promise and never poll.
+ * instead of repeating the work. Inside one process, concurrent callers share one promise and
+ * never poll.
  */
 export function createClaims(store: Store) {
   const inFlight = new Map<string, Promise<string>>();
@@ -59,11 +48,11 @@ export function createClaims(store: Store) {
           else await store.delete(key);
           throw error;
         }
-        await store.set(key, `${SUCCESS}${Date.now().toString(36)}|${result}`, options.lifetimeMs);
+        await store.set(key, `${SUCCESS}${result}`, options.replayWindowMs);
         return result;
       }
       const value = await store.get(key);
-      if (value?.startsWith(SUCCESS)) return shared(value, options);
+      if (value?.startsWith(SUCCESS)) return value.slice(1);
       if (value?.startsWith(FAILURE)) throw options.recall(value.slice(1));
       // Pending elsewhere (poll with a growing pause), or just released (claim it on the next turn).
       if (Date.now() > deadline) {

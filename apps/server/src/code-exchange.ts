@@ -7,7 +7,7 @@ import { isSafeIdentifier } from './stores/session-record.js';
 import type { SessionUser } from './stores/store.js';
 import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
 
-/** A wx.login code lives 5 minutes: its claim is kept as long, so it is never exchanged twice. */
+/** A wx.login code lives 5 minutes: a code WeChat refused is refused again for as long, locally. */
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
 /**
@@ -57,9 +57,10 @@ export interface Login {
  * own session in one write of the user's record, sent before the claim's outcome, so every waiter
  * finds the key; each waiter then gets a session of its own.
  *
- * A used code is not a pass: the outcome is shared only within the replay window after the
- * exchange, and only while the session the exchange created is live (not logged out, not ended by
- * logout-all); any other request with the code gets CODE_USED.
+ * A used code is not a pass: the outcome is kept only for the replay window after the exchange,
+ * and shared only while the session the exchange created is live (not logged out, not ended by
+ * logout-all), otherwise CODE_USED; after the window WeChat itself refuses the spent code
+ * (40163, CODE_USED), and that refusal is remembered.
  */
 export function createCodeExchange(deps: {
   claims: Claims;
@@ -93,9 +94,7 @@ export function createCodeExchange(deps: {
           },
           {
             pendingMs: deps.pendingMs,
-            lifetimeMs: CODE_LIFETIME_MS,
             replayWindowMs: deps.replayWindowMs,
-            used: codeUsed,
             rememberFailure: (error) => rememberUpstreamFailure(error, CODE_LIFETIME_MS),
             recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
           },

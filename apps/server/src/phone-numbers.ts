@@ -29,8 +29,9 @@ function parsePhone(json: string | null): PhoneResponse | null {
 /**
  * Redeems getPhoneNumber codes exactly once: WeChat bills each success, so a retry shortly after
  * (within the replay window, from the same session) gets the remembered number, sealed at rest,
- * instead of a second redemption. Any other request with the code is PHONE_CODE_INVALID, and a
- * code WeChat refused is refused again without asking WeChat.
+ * instead of a second redemption. Any other request with the code is PHONE_CODE_INVALID (after
+ * the window, WeChat's own refusal of a spent code), and a code WeChat refused is refused again
+ * without asking WeChat.
  */
 export function createPhoneNumbers(deps: {
   claims: Claims;
@@ -55,9 +56,7 @@ export function createPhoneNumbers(deps: {
           },
           {
             pendingMs: deps.pendingMs,
-            lifetimeMs: CODE_LIFETIME_MS,
             replayWindowMs: deps.replayWindowMs,
-            used: notYours,
             rememberFailure: (error) => rememberUpstreamFailure(error, CODE_LIFETIME_MS),
             recall: (kind) => recallUpstreamFailure(kind, '/wxa/business/getuserphonenumber'),
           },
