@@ -49,9 +49,11 @@ describe('Redis outage', () => {
   });
 });
 
-// The Redis client's command timeout (plugins/store.ts) and the slack a loaded CI machine needs.
+// The Redis client's command timeout (plugins/store.ts). Under a loaded CI machine every timer runs
+// late, so what tells the breaker from commands queueing behind a hung Redis is the count of slow
+// answers: one per client at most (its request in flight when Redis stopped), not one per timeout.
 const COMMAND_TIMEOUT_MS = 750;
-const SLACK_MS = 400;
+const CLIENTS = 4;
 
 describe('a hung Redis', () => {
   it('regression: a paused Redis got 503s in batches after up to 1.6 s; each request waits one command timeout at most', async () => {
@@ -63,9 +65,9 @@ describe('a hung Redis', () => {
     const statuses: number[] = [];
     const until = Date.now() + 2500;
     try {
-      // Four clients, each sending one request after another, for 2.5 s.
+      // Each client sends one request after another, for 2.5 s.
       await Promise.all(
-        Array.from({ length: 4 }, async () => {
+        Array.from({ length: CLIENTS }, async () => {
           while (Date.now() < until) {
             const started = Date.now();
             const reply = await call(server, 'session', { token });
@@ -78,19 +80,18 @@ describe('a hung Redis', () => {
       redis.server().resume();
     }
     expect(new Set(statuses)).toEqual(new Set([503]));
-    expect(Math.max(...waits)).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
-    // After the first timeout the breaker answers at once: most requests never waited.
-    expect(waits.filter((wait) => wait < 100).length).toBeGreaterThan(waits.length / 2);
+    expect(waits.filter((wait) => wait >= COMMAND_TIMEOUT_MS / 2).length).toBeLessThanOrEqual(CLIENTS);
+    expect(Math.max(...waits)).toBeLessThan(FAIL_FAST_MS);
 
     const resumed = Date.now();
     let recoveredAfter = Number.POSITIVE_INFINITY;
-    while (Date.now() - resumed < 3000) {
+    while (Date.now() - resumed < 2 * FAIL_FAST_MS) {
       if ((await call(server, 'session', { token })).status === 200) {
         recoveredAfter = Date.now() - resumed;
         break;
       }
       await sleep(20);
     }
-    expect(recoveredAfter).toBeLessThan(1000);
+    expect(recoveredAfter).toBeLessThan(FAIL_FAST_MS);
   });
 });

@@ -79,15 +79,15 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
     { requiredKeys: [] },
   ),
   body: fc.oneof(
-    { arbitrary: fc.constant(undefined), weight: 4 },
-    { arbitrary: fields.map((value) => JSON.stringify(value)), weight: 6 },
-    { arbitrary: fc.json(), weight: 3 },
-    { arbitrary: text, weight: 3 },
+    { arbitrary: fc.constant(undefined), weight: 20 },
+    { arbitrary: fields.map((value) => JSON.stringify(value)), weight: 30 },
+    { arbitrary: fc.json(), weight: 15 },
+    { arbitrary: text, weight: 15 },
     {
       arbitrary: fc.constantFrom('{', '{"code":', '[]', 'null', '""', '{"code":"a"}{"code":"b"}', '\u0000'),
-      weight: 3,
+      weight: 15,
     },
-    // Beyond the server's body limit (128 KB).
+    // Beyond the server's body limit (128 KB): a few, each is 130 KB on the wire.
     {
       arbitrary: fc.integer({ min: 130_000, max: 150_000 }).map((size) => JSON.stringify({ code: 'x'.repeat(size) })),
       weight: 1,
@@ -138,7 +138,8 @@ function problems(fuzz: FuzzRequest, reply: Reply): string[] {
 }
 
 describe(`a fuzz of ${REQUESTS} generated requests across every route`, () => {
-  it('gets no 5xx and no stack or path in any body', async () => {
+  // A bound for a loaded CI machine running the rest of pnpm test beside it; alone it takes ~15 s.
+  it('gets no 5xx and no stack or path in any body', { timeout: 180_000 }, async () => {
     const base = new URL(stack.server.url);
     const requests = fc.sample(fuzzRequest, { numRuns: REQUESTS, seed: 20261202 });
     const failures: string[] = [];
