@@ -21,6 +21,7 @@ const expected: Record<ErrorCode, Recovery['kind']> = {
   SESSION_EXPIRED: 'relogin',
   SESSION_KEY_ROTATED: 'relogin-and-refetch',
   DECRYPT_FAILED: 'relogin-and-refetch',
+  DATA_EXPIRED: 'relogin-and-refetch',
   WATERMARK_MISMATCH: 'fail',
   SIGNATURE_MISMATCH: 'relogin-and-refetch',
   PHONE_CODE_INVALID: 'fail',

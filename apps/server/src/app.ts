@@ -73,8 +73,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(store, { config });
   await app.register(wechat, { config, toolkit: options.wechat ?? wechatToolkit });
   await app.register(auth);
-  await app.register(rateLimit);
-  await app.register(docs);
+  await app.register(rateLimit, { config });
+  await app.register(docs, { config });
   // After the services it times, before the routes it counts.
   await app.register(metrics, { config });
   await app.register(healthRoutes);

@@ -5,8 +5,12 @@ import type { Store } from './stores/store.js';
 export interface ClaimOptions {
   /** How long a claim may stay pending: the longest the work can take, with a margin. */
   pendingMs: number;
-  /** How long a success is remembered for retries carrying the same input. */
-  settledMs: number;
+  /**
+   * How long after the work its success is kept and shared with requests carrying the same input:
+   * those that overlapped it, and a client's retry after a lost answer. A later request claims the
+   * input anew and does the work, which for a spent code is the upstream's refusal.
+   */
+  replayWindowMs: number;
   /**
    * A failure worth remembering (the same input would fail the same way) as a short string and how
    * long to keep it; null forgets the claim at once so that a retry does the work again.
@@ -23,8 +27,9 @@ const FAILURE = '!';
 /**
  * Do some work at most once per key across every server instance sharing the store (the
  * de-duplication of login and phone codes). The first caller claims the key (set-if-absent) and
- * works; concurrent and later callers wait for the recorded outcome instead of repeating the work.
- * Inside one process, concurrent callers share one promise and never poll.
+ * works; concurrent callers, and retries within the replay window, wait for the recorded outcome
+ * instead of repeating the work. Inside one process, concurrent callers share one promise and
+ * never poll.
  */
 export function createClaims(store: Store) {
   const inFlight = new Map<string, Promise<string>>();
@@ -43,7 +48,7 @@ export function createClaims(store: Store) {
           else await store.delete(key);
           throw error;
         }
-        await store.set(key, `${SUCCESS}${result}`, options.settledMs);
+        await store.set(key, `${SUCCESS}${result}`, options.replayWindowMs);
         return result;
       }
       const value = await store.get(key);

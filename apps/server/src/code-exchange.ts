@@ -2,12 +2,12 @@ import { type WeChatClient, WeChatError } from '@wxauth/wechat';
 import type { Claims } from './claims.js';
 import { AppError } from './errors.js';
 import { sha256Base64url } from './hashing.js';
-import type { Sessions } from './sessions.js';
+import { hashToken, mintToken, type Sessions } from './sessions.js';
 import { isSafeIdentifier } from './stores/session-record.js';
 import type { SessionUser } from './stores/store.js';
 import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
 
-/** A wx.login code lives 5 minutes: a retry within them must find the first outcome. */
+/** A wx.login code lives 5 minutes: a code WeChat refused is refused again for as long, locally. */
 export const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
 /**
@@ -37,6 +37,8 @@ export function recallUpstreamFailure(kind: string, endpoint: string): Error {
   );
 }
 
+const codeUsed = () => new WeChatError('code-used', '/sns/jscode2session', 'The code was exchanged before');
+
 const unusableIdentifier = () =>
   new AppError(502, 'UPSTREAM_UNAVAILABLE', 'WeChat returned an identifier the server cannot use.', {
     action: { kind: 'relogin' },
@@ -49,13 +51,23 @@ export interface Login {
 }
 
 /**
- * The code-to-session exchange with de-duplication: concurrent or retried requests carrying the
- * same code make exactly one code2Session call, and each gets a session of the user it returned
- * (the fix for "40163 code been used" when a client retries). The request that makes the call
- * stores the session_key and its own session in one write of the user's record, sent before the
- * claim's outcome, so every waiter finds the key; each waiter then gets a session of its own.
+ * The code-to-session exchange with de-duplication: concurrent requests carrying the same code,
+ * and a client's retry after a lost answer, make exactly one code2Session call, and each gets a
+ * session of the user it returned. The request that makes the call stores the session_key and its
+ * own session in one write of the user's record, sent before the claim's outcome, so every waiter
+ * finds the key; each waiter then gets a session of its own.
+ *
+ * A used code is not a pass: the outcome is kept only for the replay window after the exchange,
+ * and shared only while the session the exchange created is live (not logged out, not ended by
+ * logout-all), otherwise CODE_USED; after the window WeChat itself refuses the spent code
+ * (40163, CODE_USED), and that refusal is remembered.
  */
-export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; pendingMs: number }) {
+export function createCodeExchange(deps: {
+  claims: Claims;
+  sessions: Sessions;
+  pendingMs: number;
+  replayWindowMs: number;
+}) {
   const { claims, sessions } = deps;
   return {
     async login(client: WeChatClient, code: string): Promise<Login> {
@@ -74,21 +86,23 @@ export function createCodeExchange(deps: { claims: Claims; sessions: Sessions; p
             // The session and the session_key leave now and the claim's outcome right behind them,
             // on the same connection: Redis runs them in that order (no waiter sees the claim
             // settled before the key is stored), and one round trip covers both.
-            own = sessions.issue(user, result.sessionKey).then((issued) => ({ user, ...issued }));
+            const token = mintToken();
+            own = sessions.issue(user, result.sessionKey, token).then((issued) => ({ user, ...issued }));
             // Awaited below once the claim has settled; this only keeps a failure from going unhandled meanwhile.
             own.catch(() => {});
-            return `${user.openid}|${user.unionid ?? ''}`;
+            return `${hashToken(token)}|${user.openid}|${user.unionid ?? ''}`;
           },
           {
             pendingMs: deps.pendingMs,
-            settledMs: CODE_LIFETIME_MS,
+            replayWindowMs: deps.replayWindowMs,
             rememberFailure: (error) => rememberUpstreamFailure(error, CODE_LIFETIME_MS),
             recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
           },
         );
         if (own) return await own;
-        const [openid, unionid] = outcome.split('|');
+        const [ownerSession = '', openid, unionid] = outcome.split('|');
         if (!openid) throw unusableIdentifier();
+        if (!(await sessions.isLive(ownerSession))) throw codeUsed();
         const user: SessionUser = unionid ? { appid: client.appid, openid, unionid } : { appid: client.appid, openid };
         return { user, ...(await sessions.issue(user)) };
       } catch (error) {

@@ -3,10 +3,14 @@ import { envSchema } from 'env-schema';
 import { type Static, Type } from 'typebox';
 
 const Seconds = (defaultValue: number) => Type.Integer({ minimum: 1, default: defaultValue });
+const PerMinute = (defaultValue: number) => Type.Integer({ minimum: 1, default: defaultValue });
+// Base64 (or base64url) of at least 32 bytes: `openssl rand -base64 32`.
+const SealingSecret = Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]+={0,2}$' }));
 
 /** The environment the server reads, once, at start-up (documented in apps/server/.env.example). */
 export const EnvSchema = Type.Object({
-  NODE_ENV: Type.String({ default: 'development' }),
+  // Unset is production: development defaults only when asked for by name.
+  NODE_ENV: Type.Optional(Type.String()),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LOG_LEVEL: Type.Union(
@@ -25,8 +29,16 @@ export const EnvSchema = Type.Object({
   SESSION_IDLE_TTL: Seconds(2 * 60 * 60),
   SESSION_MAX_AGE: Seconds(7 * 24 * 60 * 60),
   SESSION_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
-  SESSION_KEY_SECRET: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]{43}=?$' })),
-  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
+  SESSION_KEY_SECRET: SealingSecret,
+  SESSION_KEY_SECRET_PREVIOUS: SealingSecret,
+  LOGIN_CODE_REPLAY_WINDOW: Type.Integer({ minimum: 1, maximum: 30, default: 15 }),
+  LOGIN_RATE_LIMIT: PerMinute(30),
+  PHONE_RATE_LIMIT_SESSION: PerMinute(5),
+  PHONE_RATE_LIMIT_USER: PerMinute(10),
+  DECRYPT_RATE_LIMIT_SESSION: PerMinute(30),
+  DECRYPT_RATE_LIMIT_USER: PerMinute(60),
+  DECRYPT_MAX_AGE: Seconds(10 * 60),
+  DOCS: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
   CORS_ORIGINS: Type.Optional(Type.String()),
   METRICS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
@@ -37,8 +49,8 @@ export type WeChatApp = AppCredentials;
 
 /** The validated, derived configuration every part of the server receives. */
 export interface Config {
+  /** Everything but NODE_ENV=development: no development default applies. */
   production: boolean;
-  nodeEnv: string;
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
@@ -58,9 +70,24 @@ export interface Config {
     maxAgeSeconds: number;
     maxPerUser: number;
   };
-  /** 32 bytes for AES-256-GCM over session keys and access tokens at rest; absent = stored as is. */
-  sessionKeySecret: Buffer | undefined;
-  loginRateLimit: number;
+  /**
+   * Key material for sealing the secrets the store holds (session keys, access tokens, phone
+   * numbers): the current secret seals and opens, the previous one only opens. Absent (development
+   * only): stored as is.
+   */
+  sealing: { current: Buffer; previous: Buffer | undefined } | undefined;
+  /** How long after a code's exchange a request carrying the same code shares its outcome. */
+  codeReplayWindowMs: number;
+  /** Requests per minute: logins per client IP (IPv6 by /64), phone and decrypt per session and per user. */
+  rateLimits: {
+    login: number;
+    phone: { session: number; user: number };
+    decrypt: { session: number; user: number };
+  };
+  /** Decrypted user data whose watermark is older than this is refused. */
+  decryptMaxAgeSeconds: number;
+  /** Serve the OpenAPI document and its UI (/docs, /docs/json). */
+  docs: boolean;
   /** Origins allowed by CORS; always empty in production. */
   corsOrigins: readonly string[];
   /** Prometheus metrics: on with METRICS=on (GET /metrics) or METRICS_PORT (on that port instead). */
@@ -109,7 +136,7 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 function deriveConfig(env: Env): Config {
-  const production = env.NODE_ENV === 'production';
+  const production = env.NODE_ENV !== 'development';
   const warnings: string[] = [];
   const fail = (message: string): never => {
     throw new ConfigError(`Invalid configuration: ${message}`);
@@ -118,7 +145,7 @@ function deriveConfig(env: Env): Config {
   let apps = parseApps(env, fail);
   let apiBase = env.WECHAT_API_BASE ?? WECHAT_API_BASE;
   if (apps.length === 0) {
-    if (production) fail('WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required when NODE_ENV=production');
+    if (production) fail(`WECHAT_APPID and WECHAT_SECRET (or WECHAT_APPS) are required ${IN_PRODUCTION}`);
     apps = [{ appid: SIMULATOR_DEFAULTS.appid, secret: SIMULATOR_DEFAULTS.secret }];
     apiBase = env.WECHAT_API_BASE ?? SIMULATOR_DEFAULTS.apiBase;
     warnings.push(
@@ -129,7 +156,7 @@ function deriveConfig(env: Env): Config {
   if (!first) return fail('no WeChat app configured');
 
   if (!env.REDIS_URL) {
-    if (production) fail('REDIS_URL is required when NODE_ENV=production (the in-memory store is for development)');
+    if (production) fail(`REDIS_URL is required ${IN_PRODUCTION} (the in-memory store is for development)`);
     warnings.push(
       'REDIS_URL is not set: sessions live in memory, are lost on restart and are not shared (development only)',
     );
@@ -137,16 +164,30 @@ function deriveConfig(env: Env): Config {
   if (env.SESSION_IDLE_TTL > env.SESSION_MAX_AGE) {
     fail(`SESSION_IDLE_TTL (${env.SESSION_IDLE_TTL}) must not exceed SESSION_MAX_AGE (${env.SESSION_MAX_AGE})`);
   }
-  if (production && env.CORS_ORIGINS)
-    fail('CORS_ORIGINS is a development setting; it is refused when NODE_ENV=production');
+  if (production && env.CORS_ORIGINS) fail(`CORS_ORIGINS is a development setting; it is refused ${IN_PRODUCTION}`);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (production && trustProxy === true) {
+    // X-Forwarded-For from anyone would let every client pick the IP the login limit counts.
+    fail(`TRUST_PROXY=true is refused ${IN_PRODUCTION}: give the number of proxy hops or their addresses/CIDR ranges`);
+  }
+  if (production && !isSecureApiBase(apiBase)) {
+    fail(`WECHAT_API_BASE must be https:// ${IN_PRODUCTION} (http:// only to a loopback address)`);
+  }
+  const sealing = parseSealing(env, fail);
+  if (production && !sealing) {
+    // Without it Redis would hold session keys, access tokens and phone numbers in clear.
+    fail(
+      `SESSION_KEY_SECRET is required ${IN_PRODUCTION}: 32 random bytes or more in base64 (openssl rand -base64 32)`,
+    );
+  }
+  if (!sealing) warnings.push('SESSION_KEY_SECRET is not set: secrets are stored in clear (development only)');
 
   return {
     production,
-    nodeEnv: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
     redisUrl: env.REDIS_URL,
     keyPrefix: env.REDIS_KEY_PREFIX,
     wechat: {
@@ -160,8 +201,15 @@ function deriveConfig(env: Env): Config {
       maxAgeSeconds: env.SESSION_MAX_AGE,
       maxPerUser: env.SESSION_MAX_PER_USER,
     },
-    sessionKeySecret: parseSecretKey(env.SESSION_KEY_SECRET, fail),
-    loginRateLimit: env.LOGIN_RATE_LIMIT,
+    sealing,
+    codeReplayWindowMs: env.LOGIN_CODE_REPLAY_WINDOW * 1000,
+    rateLimits: {
+      login: env.LOGIN_RATE_LIMIT,
+      phone: { session: env.PHONE_RATE_LIMIT_SESSION, user: env.PHONE_RATE_LIMIT_USER },
+      decrypt: { session: env.DECRYPT_RATE_LIMIT_SESSION, user: env.DECRYPT_RATE_LIMIT_USER },
+    },
+    decryptMaxAgeSeconds: env.DECRYPT_MAX_AGE,
+    docs: env.DOCS === undefined ? !production : env.DOCS === 'on',
     corsOrigins: production ? [] : env.CORS_ORIGINS ? splitList(env.CORS_ORIGINS) : DEFAULT_CORS_ORIGINS,
     metrics: { enabled: env.METRICS === 'on' || env.METRICS_PORT !== undefined, port: env.METRICS_PORT },
     warnings,
@@ -203,11 +251,32 @@ function parseTrustProxy(value: string): boolean | number | string {
   return value;
 }
 
-function parseSecretKey(value: string | undefined, fail: (message: string) => never): Buffer | undefined {
-  if (value === undefined) return undefined;
-  const key = Buffer.from(value, 'base64');
-  if (key.length !== 32) fail('SESSION_KEY_SECRET must be 32 random bytes in base64 (openssl rand -base64 32)');
-  return key;
+const IN_PRODUCTION = 'unless NODE_ENV=development';
+
+/** https://, or http:// to this machine (a local forward proxy; the simulator in tests). */
+function isSecureApiBase(base: string): boolean {
+  const url = new URL(base);
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+const MIN_SECRET_BYTES = 32;
+
+function parseSealing(env: Env, fail: (message: string) => never): Config['sealing'] {
+  const decode = (name: string, value: string | undefined): Buffer | undefined => {
+    if (value === undefined) return undefined;
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length < MIN_SECRET_BYTES) fail(`${name} must be at least ${MIN_SECRET_BYTES} random bytes in base64`);
+    return bytes;
+  };
+  const current = decode('SESSION_KEY_SECRET', env.SESSION_KEY_SECRET);
+  const previous = decode('SESSION_KEY_SECRET_PREVIOUS', env.SESSION_KEY_SECRET_PREVIOUS);
+  if (!current) {
+    if (previous) fail('SESSION_KEY_SECRET_PREVIOUS is set without SESSION_KEY_SECRET');
+    return undefined;
+  }
+  return { current, previous };
 }
 
 function splitList(value: string | undefined): string[] {

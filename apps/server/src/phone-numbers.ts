@@ -1,11 +1,12 @@
-import { PhoneResponseSchema } from '@wxauth/contracts';
-import type { PhoneNumber, WeChatClient } from '@wxauth/wechat';
+import { type PhoneResponse, PhoneResponseSchema } from '@wxauth/contracts';
+import type { WeChatClient } from '@wxauth/wechat';
 import { Value } from 'typebox/value';
 import type { Claims } from './claims.js';
 import { CODE_LIFETIME_MS, claimKey, recallUpstreamFailure, rememberUpstreamFailure } from './code-exchange.js';
 import { AppError } from './errors.js';
 import type { Sealer } from './sealing.js';
-import type { SessionUser } from './stores/store.js';
+import type { AuthenticatedSession } from './sessions.js';
+import type { Store } from './stores/store.js';
 import { fromUpstream } from './upstream-errors.js';
 
 const notYours = () =>
@@ -13,40 +14,57 @@ const notYours = () =>
     action: { kind: 'fix-request' },
   });
 
-function parsePhone(json: string | null): PhoneNumber | null {
+const madeForAnotherApp = () =>
+  new AppError(502, 'WATERMARK_MISMATCH', 'WeChat returned a phone number made for another mini-program.', {
+    action: { kind: 'give-up' },
+    expose: true,
+  });
+
+function parsePhone(json: string | null): PhoneResponse | null {
   if (json === null) return null;
   const value: unknown = JSON.parse(json);
   return Value.Check(PhoneResponseSchema, value) ? value : null;
 }
 
 /**
- * Redeems getPhoneNumber codes exactly once: WeChat bills each success, so a retried request gets
- * the remembered number (sealed at rest, only for the user who redeemed it) instead of a second
- * redemption.
+ * Redeems getPhoneNumber codes exactly once: WeChat bills each success, so a retry shortly after
+ * (within the replay window, from the same session) gets the remembered number, sealed at rest,
+ * instead of a second redemption. Any other request with the code is PHONE_CODE_INVALID (after
+ * the window, WeChat's own refusal of a spent code), and a code WeChat refused is refused again
+ * without asking WeChat.
  */
-export function createPhoneNumbers(deps: { claims: Claims; sealer: Sealer; pendingMs: number }) {
-  const { claims, sealer } = deps;
+export function createPhoneNumbers(deps: {
+  claims: Claims;
+  store: Store;
+  sealer: Sealer;
+  pendingMs: number;
+  replayWindowMs: number;
+}) {
+  const { claims, store, sealer } = deps;
   return {
-    async redeem(client: WeChatClient, user: SessionUser, code: string): Promise<PhoneNumber> {
+    async redeem(client: WeChatClient, session: AuthenticatedSession, code: string): Promise<PhoneResponse> {
+      const key = claimKey('p', client.appid, code);
+      const record = store.recordName(key);
       try {
         const outcome = await claims.run(
-          claimKey('p', client.appid, code),
+          key,
           async () => {
             // With the session's openid, WeChat refuses a code that belongs to another user.
-            const phone = await client.getPhoneNumber(code, { openid: user.openid });
+            const phone = await client.getPhoneNumber(code, { openid: session.user.openid });
+            if (phone.watermark.appid !== client.appid) throw madeForAnotherApp();
             const { phoneNumber, purePhoneNumber, countryCode } = phone;
-            return `${user.openid}|${sealer.seal(JSON.stringify({ phoneNumber, purePhoneNumber, countryCode }))}`;
+            return `${session.id}|${sealer.seal(JSON.stringify({ phoneNumber, purePhoneNumber, countryCode }), record)}`;
           },
           {
             pendingMs: deps.pendingMs,
-            settledMs: CODE_LIFETIME_MS,
+            replayWindowMs: deps.replayWindowMs,
             rememberFailure: (error) => rememberUpstreamFailure(error, CODE_LIFETIME_MS),
             recall: (kind) => recallUpstreamFailure(kind, '/wxa/business/getuserphonenumber'),
           },
         );
         const bar = outcome.indexOf('|');
-        if (outcome.slice(0, bar) !== user.openid) throw notYours();
-        const phone = parsePhone(sealer.open(outcome.slice(bar + 1)));
+        if (outcome.slice(0, bar) !== session.id) throw notYours();
+        const phone = parsePhone(sealer.open(outcome.slice(bar + 1), record));
         if (!phone) throw notYours();
         return phone;
       } catch (error) {

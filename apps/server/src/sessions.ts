@@ -75,10 +75,14 @@ const EXPIRED_SESSION = new AppError(401, 'SESSION_EXPIRED', 'The session has ex
 });
 
 export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy) {
+  // Sealed session keys are bound to the user's record: copied into another's, they open as nothing.
+  const recordOf = (user: SessionUser) => store.userRecordName(user.appid, user.openid);
+
   async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
     const value = await store.getUserSecret(user.appid, user.openid);
     if (value === null) return null;
-    const [current, previous] = value.split(' ').map((part) => sealer.open(part));
+    const record = recordOf(user);
+    const [current, previous] = value.split(' ').map((part) => sealer.open(part, record));
     if (current === null || current === undefined) return null;
     return previous === null || previous === undefined ? { current } : { current, previous };
   }
@@ -91,7 +95,7 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
    */
   async function keepRealPrevious(user: SessionUser, sessionKey: string, sealed: string, replaced: string) {
     const [current = '', previous] = replaced.split(' ');
-    if (current === sealed || sealer.open(current) !== sessionKey) return;
+    if (current === sealed || sealer.open(current, recordOf(user)) !== sessionKey) return;
     await store.setPreviousSecret(user.appid, user.openid, sealed, previous ?? null);
   }
 
@@ -101,9 +105,12 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
      * (a login's code2Session result) the user's session_key is kept in the same write: latest
      * exchange wins (WeChat holds one valid key per user), the key it replaced is kept beside it.
      */
-    async issue(user: SessionUser, sessionKey?: string): Promise<{ token: string; expiresIn: number }> {
-      const token = mintToken();
-      const sealed = sessionKey === undefined ? undefined : sealer.seal(sessionKey);
+    async issue(
+      user: SessionUser,
+      sessionKey?: string,
+      token = mintToken(),
+    ): Promise<{ token: string; expiresIn: number }> {
+      const sealed = sessionKey === undefined ? undefined : sealer.seal(sessionKey, recordOf(user));
       const { replacedSecret } = await store.createSession(hashToken(token), user, sealed);
       if (sealed !== undefined && sessionKey !== undefined && replacedSecret !== null) {
         await keepRealPrevious(user, sessionKey, sealed, replacedSecret);
@@ -119,6 +126,11 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
       if (!found) throw UNKNOWN_SESSION;
       if (found.state === 'expired') throw EXPIRED_SESSION;
       return { id, user: found.user, expiresAt: found.expiresAt };
+    },
+
+    /** Whether the session is still live (a use of it: its idle timeout slides). */
+    async isLive(id: string): Promise<boolean> {
+      return (await store.touchSession(id))?.state === 'live';
     },
 
     async end(id: string): Promise<void> {

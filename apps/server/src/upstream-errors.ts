@@ -123,6 +123,13 @@ const DECRYPT_ERRORS: { readonly [K in DecryptErrorKind]: Mapping } = {
     action: fixRequest,
     field: 'body/encryptedData',
   },
+  'bad-length': {
+    status: 400,
+    code: 'INVALID_REQUEST',
+    message: 'encryptedData is not a whole number of 16-byte AES blocks: it was cut short; send all of it.',
+    action: fixRequest,
+    field: 'body/encryptedData',
+  },
   'watermark-mismatch': {
     status: 400,
     code: 'WATERMARK_MISMATCH',
@@ -138,6 +145,8 @@ export const SESSION_KEY_ROTATED = () =>
     'The data was encrypted with an older session key; log in again and fetch it anew.',
     { action: rotatedAction },
   );
+
+export const DATA_EXPIRED = (message: string) => new AppError(400, 'DATA_EXPIRED', message, { action: rotatedAction });
 
 export const SIGNATURE_MISMATCH = () =>
   new AppError(400, 'SIGNATURE_MISMATCH', 'rawData does not match its signature; log in again and fetch it anew.', {

@@ -3,7 +3,10 @@ import { DecryptError } from '@wxauth/wechat';
 import { AppError } from './errors.js';
 import type { SessionKeys, Sessions } from './sessions.js';
 import type { SessionUser } from './stores/store.js';
-import { fromUpstream, SESSION_KEY_ROTATED, SIGNATURE_MISMATCH } from './upstream-errors.js';
+import { DATA_EXPIRED, fromUpstream, SESSION_KEY_ROTATED, SIGNATURE_MISMATCH } from './upstream-errors.js';
+
+/** How far into the future a watermark may be: clocks of WeChat and of the server disagree a little. */
+export const WATERMARK_SKEW_SECONDS = 60;
 
 /** The crypto half of @wxauth/wechat, as the server uses it. */
 export interface UserDataCrypto {
@@ -22,8 +25,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * login tells a rotation (the data decrypts with it: SESSION_KEY_ROTATED) from data that is simply
  * wrong (DECRYPT_FAILED); both tell the client to log in again and fetch the data anew.
  */
-export function createUserData(deps: { sessions: Sessions; crypto: UserDataCrypto }) {
-  const { sessions, crypto } = deps;
+export function createUserData(deps: {
+  sessions: Sessions;
+  crypto: UserDataCrypto;
+  /** Data whose watermark is older than this is refused (a replay of data captured long ago). */
+  maxAgeSeconds: number;
+  clock?: () => number;
+}) {
+  const { sessions, crypto, maxAgeSeconds } = deps;
+  const now = deps.clock ?? Date.now;
+
+  // decryptUserData checked that the watermark names our appid; here its time is checked.
+  function checkFresh(data: Record<string, unknown>): void {
+    const watermark = data['watermark'];
+    const timestamp = isRecord(watermark) ? watermark['timestamp'] : undefined;
+    if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
+      throw fromUpstream(new DecryptError('watermark-mismatch', 'the data carries no watermark timestamp'));
+    }
+    const age = now() / 1000 - timestamp;
+    if (age > maxAgeSeconds) {
+      throw DATA_EXPIRED(`The data is older than ${maxAgeSeconds} s; fetch it again.`);
+    }
+    if (age < -WATERMARK_SKEW_SECONDS) throw DATA_EXPIRED('The data is dated in the future; fetch it again.');
+  }
 
   async function opensWith(sessionKey: string | undefined, attempt: (key: string) => unknown): Promise<boolean> {
     if (sessionKey === undefined) return false;
@@ -70,6 +94,7 @@ export function createUserData(deps: { sessions: Sessions; crypto: UserDataCrypt
         throw fromUpstream(error);
       }
       if (!isRecord(data)) throw fromUpstream(new DecryptError('decrypt-failed', 'the plaintext is not a JSON object'));
+      checkFresh(data);
       return data;
     },
   };

@@ -65,7 +65,14 @@ describe('operations', () => {
     app = await buildTestApp();
     const response = await app.inject({ method: 'GET', url: '/nope?token=secret' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /nope' } });
+    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No such route.' } });
+  });
+
+  it('regression: the 404 body echoed the path; it says nothing of it', async () => {
+    app = await buildTestApp();
+    const response = await app.inject({ method: 'GET', url: '/%3Cscript%3Ealert(1)%3C%2Fscript%3E/secret-path' });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toMatch(/script|secret-path/);
   });
 
   it('gives every response a request id, the one in its log lines', async () => {
@@ -86,18 +93,31 @@ describe('operations', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  const production = () => ({
+    NODE_ENV: 'production',
+    ...redis.env(),
+    WECHAT_APPID: 'wx00000000000000aa',
+    WECHAT_SECRET: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    SESSION_KEY_SECRET: Buffer.alloc(32, 3).toString('base64'),
+  });
+
   it('allows no cross origin in production', async () => {
-    app = await buildTestApp({
-      NODE_ENV: 'production',
-      ...redis.env(),
-      WECHAT_APPID: 'wx00000000000000aa',
-      WECHAT_SECRET: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-    });
+    app = await buildTestApp(production());
     const response = await app.inject({
       method: 'GET',
       url: '/healthz',
       headers: { origin: 'http://localhost:10086' },
     });
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('regression: /docs and /docs/json were served in production; they are off unless DOCS=on', async () => {
+    app = await buildTestApp(production());
+    for (const url of ['/docs', '/docs/json']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode).toBe(404);
+    }
+    await app.close();
+    app = await buildTestApp({ ...production(), DOCS: 'on' });
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
   });
 });

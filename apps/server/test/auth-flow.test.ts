@@ -20,10 +20,7 @@ afterEach(async () => {
 let nonce = 0;
 const code = (user: string, tag = '') => `u-${user}-${tag}${++nonce}`;
 
-describe.each([
-  ['memory', () => ({})],
-  ['redis', () => redis.env()],
-])('sessions on the %s store', (_store, storeEnv) => {
+describe.each(redis.stores())('sessions on the %s store', (_store, storeEnv) => {
   async function start(env: Record<string, string> = {}) {
     fake = createFakeWeChat();
     app = await buildTestApp({ ...storeEnv(), ...env }, { wechat: fake.toolkit });

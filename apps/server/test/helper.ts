@@ -6,9 +6,21 @@ import type { WeChatToolkit } from '../src/plugins/wechat.js';
 import { createFakeWeChat } from './support/fake-wechat.js';
 import { leakWatch } from './support/leak-watch.js';
 
-/** A config from test overrides only (never the machine's environment): memory store, fake-friendly limits. */
+/**
+ * A config from test overrides only (never the machine's environment): development (memory store,
+ * the simulator's app), limits out of the way of tests that are not about them.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'trace', LOGIN_RATE_LIMIT: '100000', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'trace',
+    LOGIN_RATE_LIMIT: '100000',
+    PHONE_RATE_LIMIT_SESSION: '100000',
+    PHONE_RATE_LIMIT_USER: '100000',
+    DECRYPT_RATE_LIMIT_SESSION: '100000',
+    DECRYPT_RATE_LIMIT_USER: '100000',
+    ...overrides,
+  });
 }
 
 export interface TestAppOptions {

@@ -80,8 +80,11 @@ async function simulator() {
   return createSimulatorControl(await sim.listen({ port: 0, host: '127.0.0.1' }));
 }
 
+const SEALING_SECRET = Buffer.alloc(32, 5).toString('base64');
+
 const production = (simUrl: string) => ({
   NODE_ENV: 'production',
+  SESSION_KEY_SECRET: SEALING_SECRET,
   REDIS_URL: redis.server().url,
   WECHAT_APPID: TEST_APP.appid,
   WECHAT_SECRET: TEST_APP.secret,
@@ -133,8 +136,16 @@ describe('the server process', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
     );
   });
 
+  it('regression: without NODE_ENV it started on development defaults; it applies the production rules', async () => {
+    const sim = await simulator();
+    const { NODE_ENV: _unset, SESSION_KEY_SECRET: _none, ...unset } = production(sim.baseUrl);
+    const started = await startProcess('node', ['dist/server.js'], unset);
+    expect(await started.exited).toBe(1);
+    expect(started.output().trim()).toMatch(/did not start: Invalid configuration: SESSION_KEY_SECRET is required/);
+  });
+
   it('starts in development with no configuration at all, warning about the defaults', async () => {
-    const started = await startProcess('node', ['dist/server.js'], {});
+    const started = await startProcess('node', ['dist/server.js'], { NODE_ENV: 'development' });
     await waitUntilHealthy(started);
     const ready = await fetch(`${started.base}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', store: 'memory' });

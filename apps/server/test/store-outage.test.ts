@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import { buildTestApp, call, login } from './helper.js';
@@ -45,5 +46,52 @@ describe('Redis outage', () => {
     expect((await call(server, 'session', { token })).status).toBe(401);
     const fresh = await login(server, 'u-outage-3');
     expect((await call(server, 'session', { token: fresh })).status).toBe(200);
+  });
+});
+
+// The Redis client's command timeout (plugins/store.ts). Under a loaded CI machine every timer runs
+// late, so what tells the breaker from commands queueing behind a hung Redis is the count of slow
+// answers: one per client at most (its request in flight when Redis stopped), not one per timeout.
+const COMMAND_TIMEOUT_MS = 750;
+const CLIENTS = 4;
+
+describe('a hung Redis', () => {
+  it('regression: a paused Redis got 503s in batches after up to 1.6 s; each request waits one command timeout at most', async () => {
+    const server = await buildTestApp(redis.env());
+    app = server;
+    const token = await login(server, 'u-hung-1');
+    redis.server().pause();
+    const waits: number[] = [];
+    const statuses: number[] = [];
+    const until = Date.now() + 2500;
+    try {
+      // Each client sends one request after another, for 2.5 s.
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (Date.now() < until) {
+            const started = Date.now();
+            const reply = await call(server, 'session', { token });
+            waits.push(Date.now() - started);
+            statuses.push(reply.status);
+          }
+        }),
+      );
+    } finally {
+      redis.server().resume();
+    }
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    expect(waits.filter((wait) => wait >= COMMAND_TIMEOUT_MS / 2).length).toBeLessThanOrEqual(CLIENTS);
+    expect(Math.max(...waits)).toBeLessThan(FAIL_FAST_MS);
+
+    const resumed = Date.now();
+    let recoveredAfter = Number.POSITIVE_INFINITY;
+    while (Date.now() - resumed < 2 * FAIL_FAST_MS) {
+      if ((await call(server, 'session', { token })).status === 200) {
+        recoveredAfter = Date.now() - resumed;
+        break;
+      }
+      await sleep(20);
+    }
+    expect(recoveredAfter).toBeLessThan(FAIL_FAST_MS);
   });
 });

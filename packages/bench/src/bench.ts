@@ -8,9 +8,8 @@ import { type Measurement, runLoad } from './load.js';
 import { type MemoryResult, type MemorySubject, measureMemory } from './memory.js';
 import type { BenchOptions, Part } from './options.js';
 import { runPaced } from './paced.js';
-import { startProcess } from './process.js';
 import type { BenchReport } from './report.js';
-import { expressSpec, type Stack, serverSpec, startStack } from './stack.js';
+import { type Stack, startExpress, startServer, startStack } from './stack.js';
 import { median } from './stats.js';
 import { figures, isValid, type RunRecord, summarize } from './summary.js';
 import { expressCheck, loginVariant, pacedPair, sessionCheck, type Variant } from './variants.js';
@@ -112,14 +111,14 @@ function memorySubjects(stack: Stack, options: BenchOptions): [MemorySubject, nu
   if (simulator && stack.serverRedis) {
     const wxauth: MemorySubject = {
       stack: 'wxauth server',
-      start: (redisUrl) => startProcess(serverSpec('server (memory measure)', simulator.url, redisUrl)),
+      start: (redisUrl) => startServer('server (memory measure)', simulator.url, redisUrl),
       createSessions: (url, count) => serverSessions(url, simulator.url, count),
     };
     subjects.push([wxauth, options.memorySessions]);
   }
   const express: MemorySubject = {
     stack: 'express-session + connect-redis',
-    start: (redisUrl) => startProcess(expressSpec('express (memory measure)', redisUrl)),
+    start: (redisUrl) => startExpress('express (memory measure)', redisUrl),
     createSessions: (url, count) => expressSessions(url, count),
   };
   // Its format is fixed and well known; a tenth of the sessions gives the same bytes per session.

@@ -1,6 +1,6 @@
+import type { NodeService } from '@wxauth/testkit';
 import { type RedisServerHandle, startRedisServer } from '@wxauth/testkit';
 import { Redis } from 'ioredis';
-import type { RunningProcess } from './process.js';
 
 export interface KeyKind {
   /** The key with every id-like run replaced by <id>, e.g. `s:<id>`. */
@@ -25,7 +25,7 @@ export interface MemoryResult {
 
 export interface MemorySubject {
   stack: string;
-  start(redisUrl: string): Promise<RunningProcess>;
+  start(redisUrl: string): Promise<NodeService>;
   createSessions(url: string, count: number): Promise<unknown>;
 }
 
@@ -64,7 +64,7 @@ async function keysByKind(redis: Redis): Promise<Map<string, string[]>> {
 export async function measureMemory(subject: MemorySubject, sessions: number): Promise<MemoryResult> {
   const server: RedisServerHandle = await startRedisServer();
   const redis = new Redis(server.url, { lazyConnect: true });
-  let target: RunningProcess | undefined;
+  let target: NodeService | undefined;
   try {
     await redis.connect();
     target = await subject.start(server.url);

@@ -1,142 +1,153 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { type RedisServerHandle, startRedisServer } from '@wxauth/testkit';
-import { TEST_APP } from '@wxauth/wechat-sim';
-import { REPO_ROOT } from './environment.js';
-import { type ProcessSpec, type RunningProcess, startProcess } from './process.js';
+import {
+  type NodeService,
+  packageScript,
+  type RedisServerHandle,
+  SIMULATED_APP,
+  startStack as startLoginStack,
+  startNodeService,
+  startRedisServer,
+} from '@wxauth/testkit';
 
-export const SERVER_SCRIPT = `${REPO_ROOT}apps/server/dist/server.js`;
-export const SIMULATOR_SCRIPT = `${REPO_ROOT}packages/wechat-sim/dist/cli.js`;
 const target = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, import.meta.url));
+const SERVER_SCRIPT = packageScript(import.meta.url, '@wxauth/server', 'dist/server.js');
+// One sealing secret for every server variant: each seals its session keys as production does.
+const SESSION_KEY_SECRET = randomBytes(32).toString('base64');
 
 export interface Stack {
   redis: RedisServerHandle;
-  nodeHttp: RunningProcess;
-  fastify: RunningProcess;
-  express: RunningProcess;
-  simulator: RunningProcess | undefined;
-  serverRedis: RunningProcess | undefined;
-  serverMemory: RunningProcess | undefined;
+  nodeHttp: NodeService;
+  fastify: NodeService;
+  express: NodeService;
+  simulator: NodeService | undefined;
+  serverRedis: NodeService | undefined;
+  serverMemory: NodeService | undefined;
   /** Why a part of the stack is not there (e.g. the server is not built yet). */
   missing: string[];
   stop(): Promise<void>;
 }
 
-export function expressSpec(name: string, redisUrl: string, profileDir?: string) {
-  return {
-    name,
-    script: target('express-session'),
-    readyPath: '/healthz',
-    env: { REDIS_URL: redisUrl },
-    ...(profileDir ? { cpuProfDir: profileDir } : {}),
-  } satisfies ProcessSpec;
+interface TargetSpec {
+  name: string;
+  script: string;
+  /** Answers 200 once the process is ready to take load. */
+  readyPath: string;
+  env?: Record<string, string>;
+}
+
+const profiling = (profileDir: string | undefined, name: string): string[] =>
+  profileDir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+        `--cpu-prof-name=${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.cpuprofile`,
+      ]
+    : [];
+
+/**
+ * One process of the benchmark: only PATH and the spec's env reach it (the machine's REDIS_URL and
+ * friends never leak into a variant); SIGTERM on stop, so that --cpu-prof writes its profile.
+ */
+function startTarget(spec: TargetSpec, profileDir?: string): Promise<NodeService> {
+  return startNodeService({
+    name: spec.name,
+    script: spec.script,
+    nodeArgs: profiling(profileDir, spec.name),
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...spec.env },
+    readyPath: spec.readyPath,
+    readyWhenOk: true,
+    stopGraceMs: 10_000,
+  });
 }
 
 /** Our server as the bench runs it: request logging off like the other stacks, rate limit out of reach. */
-export function serverSpec(name: string, simulatorUrl: string, redisUrl: string | undefined, profileDir?: string) {
+const SERVER_SETTINGS = { SESSION_KEY_SECRET, LOGIN_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn' };
+
+function serverEnv(simulatorUrl: string, redisUrl: string | undefined): Record<string, string> {
   return {
-    name,
-    script: SERVER_SCRIPT,
-    readyPath: '/readyz',
-    env: {
-      WECHAT_API_BASE: simulatorUrl,
-      WECHAT_APPID: TEST_APP.appid,
-      WECHAT_SECRET: TEST_APP.secret,
-      LOGIN_RATE_LIMIT: '100000000',
-      LOG_LEVEL: 'warn',
-      // The server refuses the memory store in production; that variant runs as development.
-      ...(redisUrl ? { REDIS_URL: redisUrl } : { NODE_ENV: 'development' }),
-    },
-    ...(profileDir ? { cpuProfDir: profileDir } : {}),
-  } satisfies ProcessSpec;
+    WECHAT_API_BASE: simulatorUrl,
+    WECHAT_APPID: SIMULATED_APP.appid,
+    WECHAT_SECRET: SIMULATED_APP.secret,
+    ...SERVER_SETTINGS,
+    // The server refuses the memory store in production; that variant runs as development.
+    ...(redisUrl ? { REDIS_URL: redisUrl } : { NODE_ENV: 'development' }),
+  };
 }
 
-async function startAll(specs: ProcessSpec[]): Promise<RunningProcess[]> {
-  const settled = await Promise.allSettled(specs.map(startProcess));
+export const startExpress = (name: string, redisUrl: string, profileDir?: string) =>
+  startTarget(
+    { name, script: target('express-session'), readyPath: '/healthz', env: { REDIS_URL: redisUrl } },
+    profileDir,
+  );
+
+export const startServer = (name: string, simulatorUrl: string, redisUrl: string | undefined, profileDir?: string) =>
+  startTarget(
+    { name, script: SERVER_SCRIPT, readyPath: '/readyz', env: serverEnv(simulatorUrl, redisUrl) },
+    profileDir,
+  );
+
+async function startAll(starts: (() => Promise<NodeService>)[]): Promise<NodeService[]> {
+  const settled = await Promise.allSettled(starts.map((start) => start()));
   const started = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failed = settled.find((outcome) => outcome.status === 'rejected');
   if (failed) {
-    await Promise.all(started.map((process) => process.stop()));
+    await Promise.all(started.map((running) => running.stop()));
     throw failed.reason;
   }
   return started;
 }
 
 /**
- * The server and simulator are optional parts: built but not working yet (or broken) costs their
- * variants, reported as not measured, and not the rest of the run.
+ * testkit's login stack (Redis, the simulator, the server on Redis) plus what the bench compares it
+ * with. The login stack is optional: not built yet (or broken) costs its variants, reported as not
+ * measured, and not the rest of the run, which then gets a Redis of its own.
  */
-async function optional<T>(missing: string[], start: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await start();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    missing.push(message.split('\n')[0] ?? message);
-    console.error(message);
-    return undefined;
-  }
-}
-
 export async function startStack(profileDir: string | undefined): Promise<Stack> {
   const missing: string[] = [];
-  const profile = profileDir ? { cpuProfDir: profileDir } : {};
-  const redis = await startRedisServer();
-  const running: RunningProcess[] = [];
+  const login = await startLoginStack({
+    from: import.meta.url,
+    serverEnv: SERVER_SETTINGS,
+    serverNodeArgs: profiling(profileDir, 'server (Redis)'),
+  }).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    missing.push(`login stack: ${message.split('\n')[0] ?? message}`);
+    console.error(message);
+    return undefined;
+  });
+  const redis = login?.redis ?? (await startRedisServer());
+  const running: NodeService[] = [];
+  const stop = async () => {
+    await Promise.all(running.map((service) => service.stop()));
+    if (login) await login.stop();
+    else await redis.stop();
+  };
   try {
     const [nodeHttp, fastify, express] = await startAll([
-      { name: 'node-http', script: target('node-http'), readyPath: '/healthz', ...profile },
-      { name: 'fastify', script: target('fastify-bare'), readyPath: '/healthz', ...profile },
-      expressSpec('express', redis.url, profileDir),
+      () => startTarget({ name: 'node-http', script: target('node-http'), readyPath: '/healthz' }, profileDir),
+      () => startTarget({ name: 'fastify', script: target('fastify-bare'), readyPath: '/healthz' }, profileDir),
+      () => startExpress('express', redis.url, profileDir),
     ]);
     if (!nodeHttp || !fastify || !express) throw new Error('unreachable: three processes started');
     running.push(nodeHttp, fastify, express);
-
-    let simulator: RunningProcess | undefined;
-    if (existsSync(SIMULATOR_SCRIPT)) {
-      simulator = await optional(missing, () =>
-        startProcess({
-          name: 'simulator',
-          script: SIMULATOR_SCRIPT,
-          readyPath: '/sim/clock',
-          env: { LOG_LEVEL: 'warn' },
-        }),
-      );
-      if (simulator) running.push(simulator);
-    } else missing.push(`WeChat simulator not built (${SIMULATOR_SCRIPT})`);
-
-    let serverRedis: RunningProcess | undefined;
-    let serverMemory: RunningProcess | undefined;
-    if (!existsSync(SERVER_SCRIPT)) missing.push(`login server not built (${SERVER_SCRIPT})`);
-    else if (!simulator) missing.push('login server needs the simulator for its logins');
-    else {
-      const url = simulator.url;
-      const servers = await optional(missing, () =>
-        startAll([
-          serverSpec('server (Redis)', url, redis.url, profileDir),
-          serverSpec('server (memory)', url, undefined, profileDir),
-        ]),
-      );
-      [serverRedis, serverMemory] = servers ?? [];
-      running.push(...(servers ?? []));
+    let serverMemory: NodeService | undefined;
+    if (login) {
+      serverMemory = await startServer('server (memory)', login.simulator.url, undefined, profileDir);
+      running.push(serverMemory);
     }
-
     return {
       redis,
       nodeHttp,
       fastify,
       express,
-      simulator,
-      serverRedis,
+      simulator: login?.simulator,
+      serverRedis: login?.server,
       serverMemory,
       missing,
-      stop: async () => {
-        await Promise.all(running.map((process) => process.stop()));
-        await redis.stop();
-      },
+      stop,
     };
   } catch (error) {
-    await Promise.all(running.map((process) => process.stop()));
-    await redis.stop();
+    await stop();
     throw error;
   }
 }

@@ -21,6 +21,8 @@ export const ErrorCodeSchema = Type.Union([
   Type.Literal('SESSION_KEY_ROTATED'),
   Type.Literal('DECRYPT_FAILED'),
   Type.Literal('WATERMARK_MISMATCH'),
+  // The data's watermark is older than the server accepts (DECRYPT_MAX_AGE) or from the future.
+  Type.Literal('DATA_EXPIRED'),
   Type.Literal('SIGNATURE_MISMATCH'),
   Type.Literal('PHONE_CODE_INVALID'),
   Type.Literal('PHONE_QUOTA_EXCEEDED'),

@@ -90,6 +90,8 @@ export function roleEnv(role: Role, ports: StackPorts, env: Env): Record<string,
       return { PORT: String(ports.sim) };
     case 'server':
       return {
+        // The server applies production rules unless told it runs in development.
+        ...unlessSet('NODE_ENV', 'development'),
         PORT: String(ports.server),
         ...unlessSet('WECHAT_API_BASE', urls.sim),
         // The H5 app's origin under either name a browser may use for it.

@@ -33,8 +33,9 @@ describe('roleEnv', () => {
     expect(roleEnv('server', ports, { PORT: '9999' })).toMatchObject({ PORT: '4000' });
   });
 
-  it('points the server at the simulator and lets the H5 origin through CORS', () => {
+  it('runs the server in development, pointed at the simulator, the H5 origin let through CORS', () => {
     expect(roleEnv('server', ports, {})).toEqual({
+      NODE_ENV: 'development',
       PORT: '4000',
       WECHAT_API_BASE: 'http://127.0.0.1:4100',
       CORS_ORIGINS: 'http://localhost:4086,http://127.0.0.1:4086',

@@ -1,14 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
+import { killOnExit } from './kill-on-exit.js';
 
 export interface NodeService {
+  readonly name: string;
   /** http://127.0.0.1:<port> */
   readonly url: string;
   readonly port: number;
+  readonly pid: number;
+  /** Resolves with the exit code (null when a signal ended it) once the process is gone. */
+  readonly exited: Promise<number | null>;
   /** The tail of what the process printed, for a failing test's message. */
   output(): string;
-  /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+  /** Sends a signal (a test's SIGTERM, say) without waiting. */
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM, then SIGKILL after the grace delay; resolves once the process is gone. */
   stop(): Promise<void>;
 }
 
@@ -17,30 +24,44 @@ export interface NodeServiceOptions {
   name: string;
   /** A built entry point, run as `node <script>` (what `pnpm start` runs). */
   script: string;
+  /** Node's own flags before the script (`--cpu-prof`, say). */
+  nodeArgs?: readonly string[];
   /**
    * The whole environment of the child (nothing is inherited: a test states what the service
    * sees). PORT and HOST are added: a free port on 127.0.0.1.
    */
   env: Record<string, string>;
+  cwd?: string;
   /** The path whose answer means "ready"; any HTTP answer will do unless `readyWhenOk`. */
   readyPath?: string;
   readyWhenOk?: boolean;
   timeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before SIGKILL. Default 5 s. */
+  stopGraceMs?: number;
 }
 
 const OUTPUT_TAIL = 4000;
 
 /**
  * A Node HTTP service as a child process on a free loopback port, started the way it runs in
- * production (its built entry point), and waited for until it answers.
+ * production (its built entry point), and waited for until it answers. It is killed when this
+ * process exits, whatever ends it.
  */
 export async function startNodeService(options: NodeServiceOptions): Promise<NodeService> {
-  const { name, script, readyPath = '/', readyWhenOk = false, timeoutMs = 20_000 } = options;
+  const { name, script, readyPath = '/', readyWhenOk = false, timeoutMs = 20_000, stopGraceMs = 5_000 } = options;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const forget = killOnExit(child);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      forget();
+      resolve(code);
+    });
   });
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -48,22 +69,30 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  const running = () => child.exitCode === null && child.signalCode === null;
   const service: NodeService = {
+    name,
     url,
     port,
+    pid: child.pid ?? -1,
+    exited,
     output: () => output.slice(-OUTPUT_TAIL),
+    kill: (signal) => {
+      if (running()) child.kill(signal);
+    },
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (!running()) return;
       child.kill('SIGTERM');
-      const timeout = sleep(5_000).then(() => child.kill('SIGKILL'));
-      await Promise.race([exited, timeout]);
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${service.output()}`);
-    const answer = await fetch(`${url}${readyPath}`).catch(() => undefined);
+    if (!running()) throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${service.output()}`);
+    const answer = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    await answer?.arrayBuffer().catch(() => undefined);
     if (answer && (!readyWhenOk || answer.ok)) return service;
     await sleep(50);
   }

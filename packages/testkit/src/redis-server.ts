@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
+import { killOnExit } from './kill-on-exit.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -11,6 +12,10 @@ export interface RedisServerHandle {
   kill(): Promise<void>;
   /** Start it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freeze it (SIGSTOP): connections stay open and nothing answers, as with a hung server. */
+  pause(): void;
+  /** Let a paused server run again (SIGCONT); it answers what queued up meanwhile. */
+  resume(): void;
   /** Stop it for good. */
   stop(): Promise<void>;
 }
@@ -47,7 +52,9 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
  * A private redis-server on a free port, persistence off, for one test file or benchmark. Tests
  * never share the machine's Redis, so nothing they do (including killing it) touches anyone else.
  */
-export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: { port?: number; args?: string[]; dir?: string } = {},
+): Promise<RedisServerHandle> {
   if (!hasRedisServer()) {
     throw new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)');
   }
@@ -69,10 +76,13 @@ export async function startRedisServer(options: { port?: number; args?: string[]
         'no',
         '--loglevel',
         'warning',
+        ...(options.dir ? ['--dir', options.dir] : []),
         ...extra,
       ],
       { stdio: 'ignore' },
     );
+    const forget = killOnExit(proc);
+    proc.once('exit', forget);
     child = proc;
     await waitFor(() => ping(port), `redis-server on port ${port}`);
   };
@@ -87,12 +97,19 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     await waitFor(async () => !(await ping(port, 100)), `redis-server on port ${port} to stop`);
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null) throw new Error(`redis-server on port ${port} is not running`);
+    child.kill(name);
+  };
+
   await launch();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
     restart: launch,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     stop: kill,
   };
 }

@@ -11,6 +11,10 @@ describe('startRedisServer', () => {
       expect(await ping(redis.port)).toBe(false);
       await redis.restart();
       expect(await ping(redis.port)).toBe(true);
+      redis.pause();
+      expect(await ping(redis.port, 200)).toBe(false);
+      redis.resume();
+      expect(await ping(redis.port)).toBe(true);
     } finally {
       await redis.stop();
     }

@@ -153,6 +153,7 @@ export function createWeChatClient(options: WeChatClientOptions): WeChatClient {
         phoneNumber: phone.phoneNumber,
         purePhoneNumber: phone.purePhoneNumber,
         countryCode: String(phone.countryCode),
+        watermark: { appid: phone.watermark.appid, timestamp: phone.watermark.timestamp },
       };
     },
 

@@ -37,6 +37,7 @@ export type DecryptErrorKind =
   | 'bad-key' // -41001: session_key is not base64 of 16 bytes
   | 'bad-iv' // -41002: iv is not base64 of 16 bytes
   | 'bad-base64' // encryptedData is not base64 (a '+' turned into ' ' in transit, say)
+  | 'bad-length' // encryptedData is base64, but not of a whole number of AES blocks (cut short)
   | 'decrypt-failed' // -41003: padding or JSON check failed; the session_key probably rotated
   | 'watermark-mismatch'; // the plaintext's watermark.appid is not ours
 

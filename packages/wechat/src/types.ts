@@ -9,6 +9,8 @@ export interface PhoneNumber {
   phoneNumber: string;
   purePhoneNumber: string;
   countryCode: string;
+  /** Which mini-program WeChat issued the number for, and when (Unix seconds): the caller checks it. */
+  watermark: { appid: string; timestamp: number };
 }
 
 export interface CachedAccessToken {

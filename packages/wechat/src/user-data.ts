@@ -53,9 +53,10 @@ export function decryptUserData(input: DecryptUserDataInput): UserData {
         : 'encryptedData is not base64',
     );
   }
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
+  if (ciphertext.length === 0) throw new DecryptError('bad-base64', 'encryptedData is empty');
+  if (ciphertext.length % 16 !== 0) {
     throw new DecryptError(
-      'bad-base64',
+      'bad-length',
       'encryptedData is not a whole number of AES blocks: it was cut short in transit',
     );
   }

@@ -24,6 +24,7 @@ describe('getPhoneNumber', () => {
       phoneNumber: pure,
       purePhoneNumber: pure,
       countryCode: '86',
+      watermark: { appid: expect.stringMatching(/^wx/), timestamp: expect.any(Number) },
     });
   });
 

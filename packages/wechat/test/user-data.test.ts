@@ -69,7 +69,7 @@ describe('decryptUserData: typed errors', () => {
     {
       case: 'encryptedData cut short',
       input: { encryptedData: sealed.encryptedData.slice(0, 20) },
-      kind: 'bad-base64',
+      kind: 'bad-length',
     },
     { case: 'empty encryptedData', input: { encryptedData: '' }, kind: 'bad-base64' },
     {

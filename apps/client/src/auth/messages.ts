@@ -20,6 +20,7 @@ const byCode: Record<ErrorCode, string> = {
   SESSION_KEY_ROTATED: '登录状态已更新，请重新操作一次。',
   DECRYPT_FAILED: '数据校验失败，请重新操作一次。',
   WATERMARK_MISMATCH: '数据不属于本小程序，已拒绝。',
+  DATA_EXPIRED: '数据已过期，请重新操作一次。',
   SIGNATURE_MISMATCH: '数据签名不符，已拒绝。',
   PHONE_CODE_INVALID: '手机号授权已失效，请重新点击获取。',
   PHONE_QUOTA_EXCEEDED: '今日手机号验证次数已用完，请明天再试。',

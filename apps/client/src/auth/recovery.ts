@@ -40,6 +40,7 @@ function tableRecovery({ code, action }: ServerError): Recovery {
     case 'SESSION_KEY_ROTATED':
     case 'DECRYPT_FAILED':
     case 'SIGNATURE_MISMATCH':
+    case 'DATA_EXPIRED':
       return { kind: 'relogin-and-refetch' };
     case 'RATE_LIMITED':
       return { kind: 'wait', seconds: afterSeconds(action) };

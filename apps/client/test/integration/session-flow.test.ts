@@ -1,3 +1,4 @@
+import { type Stack, startStack } from '@wxauth/testkit';
 import { createSimulatorControl, type SimulatorControl, TEST_APP } from '@wxauth/wechat-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/auth/platform';
@@ -7,7 +8,6 @@ import { FakePlatform } from '../support/fake-platform';
 import { fetchTransport } from '../support/fetch-transport';
 import { holdRequest } from '../support/held-request';
 import { redisCommand } from '../support/redis-command';
-import { type Stack, startStack } from '../support/stack';
 
 // The real login server (built), a private Redis and the WeChat simulator, as separate processes.
 // The only fake is the mini-program's side of WeChat: wx.login gets its code from /sim/login.
@@ -90,11 +90,16 @@ describe('session manager against the server, Redis and the simulator', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      ...TEST_APP,
-      apps: [SECOND_APP],
-      keyPrefix: KEY_PREFIX,
-      sessionIdleTtl: 3600,
-      sessionMaxAge: 7200,
+      from: import.meta.url,
+      simulatorEnv: { WECHAT_SIM_APPS: `${SECOND_APP.appid}:${SECOND_APP.secret}` },
+      serverEnv: {
+        REDIS_KEY_PREFIX: KEY_PREFIX,
+        WECHAT_APPS: `${SECOND_APP.appid}:${SECOND_APP.secret}`,
+        SESSION_IDLE_TTL: '3600',
+        SESSION_MAX_AGE: '7200',
+        // The tests log in far more often than a person would; the limits are the server's own tests.
+        LOGIN_RATE_LIMIT: '100000',
+      },
     });
   }, 60_000);
   afterAll(async () => {

@@ -53,11 +53,9 @@ async function errorHandler(app: FastifyInstance) {
     return reply.code(appError.statusCode).send(appError.toBody());
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send(new AppError(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toBody()),
-  );
+  // The path is not echoed: whatever a client put in it stays out of the answer.
+  const notFound = new AppError(404, 'NOT_FOUND', 'No such route.').toBody();
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound));
 }
 
 export default fp(errorHandler, { name: 'error-handler' });

@@ -26,7 +26,6 @@ const STORE_OPERATIONS = [
   'setIfAbsent',
   'deleteIfEquals',
   'delete',
-  'hit',
   'ping',
 ] as const satisfies readonly (keyof Store)[];
 

@@ -1,68 +1,69 @@
-import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../errors.js';
-import type { Store } from '../stores/store.js';
+import type { Config } from '../config.js';
+import { AppError, StoreUnavailableError } from '../errors.js';
 
-/** @fastify/rate-limit's store interface over our store: counters live in Redis when Redis is used. */
-export function rateLimitStore(store: Store) {
-  return class StoreBackedRateLimit implements FastifyRateLimitStore {
-    readonly prefix: string;
-    constructor(_options?: unknown, prefix = 'rl:') {
-      this.prefix = prefix;
-    }
-    incr(
-      key: string,
-      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
-      windowMs: number,
-    ) {
-      store.hit(`${this.prefix}${key}`, windowMs).then(
-        ({ count, resetInMs }) => callback(null, { current: count, ttl: resetInMs }),
-        (error: Error) => callback(error),
-      );
-    }
-    /**
-     * One counter per route: @fastify/rate-limit passes its merged options here, with the route
-     * under `routeInfo` (its type declaration says otherwise).
-     */
-    child(options: unknown) {
-      const { method, url } = routeOf(options);
-      return new StoreBackedRateLimit(undefined, `rl:${method}:${url}:`);
-    }
-  };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** A route hook that lets `max` requests a minute through per key of the named limit; 429 beyond. */
+    rateLimitBy(name: string, options: LimitOptions): (request: FastifyRequest) => Promise<void>;
+  }
 }
 
-/** The route a child counter is for; `createRateLimit()` limiters have none and share `*:*`. */
-export function routeOf(options: unknown): { method: string; url: string } {
-  const route: unknown = typeof options === 'object' && options !== null ? Reflect.get(options, 'routeInfo') : null;
-  const field = (name: string): unknown =>
-    typeof route === 'object' && route !== null ? Reflect.get(route, name) : undefined;
-  const method = field('method');
-  const url = field('url');
-  return {
-    method: typeof method === 'string' ? method : Array.isArray(method) ? method.join(',') : '*',
-    url: typeof url === 'string' ? url : '*',
-  };
+export interface LimitOptions {
+  /** Requests per key and minute. */
+  max: number;
+  /** What is counted: a client address, a session, a user. Keys of different limits never meet. */
+  key(request: FastifyRequest): string;
 }
+
+const WINDOW_MS = 60_000;
+
+/** The client's address as limits count it: IPv6 by its /64, the block one subscriber gets. */
+export function clientAddress(request: FastifyRequest): string {
+  return normalizeIP(request.ip, 64);
+}
+
+const rateLimited = (seconds: number) =>
+  new AppError(429, 'RATE_LIMITED', 'Too many requests; slow down.', {
+    action: { kind: 'retry', afterSeconds: seconds },
+    retryAfter: seconds,
+  });
 
 /**
- * Rate limits, off by default: a route opts in with `config.rateLimit` (POST /auth/login does, per
- * client IP; behind a proxy set TRUST_PROXY so the IP is the client's). Over the limit: 429
- * RATE_LIMITED with Retry-After; the store down: 503 STORE_UNAVAILABLE like everywhere else.
+ * Rate limits through @fastify/rate-limit and its own store: its Redis store on the server's
+ * Redis client (counters shared by every instance, under `<prefix>rl:`), its local store with the
+ * memory store. Each limit is one `createRateLimit` with its own key generator, applied where a
+ * route asks for it (a route can have several: per session and per user). Over a limit: 429
+ * RATE_LIMITED with Retry-After. Fail closed: a counter that cannot be read is 503
+ * STORE_UNAVAILABLE (skipOnError stays off), never a request let through uncounted.
  */
-async function rateLimitPlugin(app: FastifyInstance) {
+async function rateLimitPlugin(app: FastifyInstance, options: { config: Config }) {
   await app.register(rateLimit, {
     global: false,
-    store: rateLimitStore(app.store),
-    keyGenerator: (request) => request.ip,
-    errorResponseBuilder: (_request, context) => {
-      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new AppError(429, 'RATE_LIMITED', 'Too many requests; slow down.', {
-        action: { kind: 'retry', afterSeconds: seconds },
-        retryAfter: seconds,
-      });
-    },
+    ...(app.hasDecorator('redis') ? { redis: app.redis } : {}),
+    nameSpace: `${options.config.keyPrefix}rl:`,
+    skipOnError: false,
+  });
+
+  app.decorate('rateLimitBy', (name: string, limit: LimitOptions) => {
+    const check = app.createRateLimit({
+      max: limit.max,
+      timeWindow: WINDOW_MS,
+      keyGenerator: (request) => `${name}:${limit.key(request)}`,
+    });
+    return async (request: FastifyRequest) => {
+      let outcome: Awaited<ReturnType<typeof check>>;
+      try {
+        outcome = await app.storeBreaker.run(() => check(request));
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw new StoreUnavailableError(error);
+      }
+      if (!outcome.isAllowed && outcome.isExceeded) throw rateLimited(Math.max(1, outcome.ttlInSeconds));
+    };
   });
 }
 
-export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['store'] });
+export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['store', 'auth'] });

@@ -5,17 +5,23 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createSealer, type Sealer } from '../sealing.js';
 import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
+import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
 import { createMemoryStore } from '../stores/memory-store.js';
-import { createRedisStore } from '../stores/redis-store.js';
+import { createRedisStore, isRedisUnavailable } from '../stores/redis-store.js';
 import type { Store } from '../stores/store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
+    storeBreaker: CircuitBreaker;
     sealer: Sealer;
     sessions: Sessions;
   }
 }
+
+/** Longest wait for Redis before a request answers 503 (the client's command timeout, the breaker's too). */
+export const REDIS_COMMAND_TIMEOUT_MS = 750;
 
 export interface RedisClientOptions {
   /** Longest wait for one command before it fails (and the request answers 503). */
@@ -33,7 +39,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 750,
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(50 * attempt, 500),
   });
@@ -97,12 +103,21 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
   const policy = sessionPolicy(config);
   let store: Store;
+  let breaker = NEVER_OPEN;
   if (config.redisUrl) {
     const client = createRedisClient(config.redisUrl);
     watchConnection(client, app.log);
     await connectRedis(client);
     await app.register(fastifyRedis, { client, closeClient: false });
+    breaker = createCircuitBreaker({
+      probe: () => client.ping(),
+      trips: isRedisUnavailable,
+      timeoutMs: REDIS_COMMAND_TIMEOUT_MS,
+      onOpen: (error) => app.log.error({ err: error }, 'Redis is not answering; answering 503 until a probe succeeds'),
+      onClose: () => app.log.info('Redis answers again'),
+    });
     app.addHook('onClose', async () => {
+      breaker.stop();
       // quit() waits for pending replies; with Redis gone it cannot, so drop the socket instead.
       await client.quit().catch(() => client.disconnect());
     });
@@ -111,13 +126,15 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
       prefix: config.keyPrefix,
       policy,
       defaultAppid: config.wechat.apps[0].appid,
+      breaker,
     });
   } else {
     store = createMemoryStore({ policy });
     app.addHook('onClose', () => store.close());
   }
-  const sealer = createSealer(config.sessionKeySecret);
+  const sealer = createSealer(config.sealing);
   app.decorate('store', store);
+  app.decorate('storeBreaker', breaker);
   app.decorate('sealer', sealer);
   app.decorate('sessions', createSessions(store, sealer, policy));
 }

@@ -74,9 +74,16 @@ async function wechatPlugin(app: FastifyInstance, options: { config: Config; too
   const pendingMs = config.wechat.timeoutMs * 3 + 10_000;
   const claims = createClaims(app.store);
   app.decorate('wechat', createWeChatApps(clients));
-  app.decorate('codeExchange', createCodeExchange({ claims, sessions: app.sessions, pendingMs }));
-  app.decorate('phoneNumbers', createPhoneNumbers({ claims, sealer: app.sealer, pendingMs }));
-  app.decorate('userData', createUserData({ sessions: app.sessions, crypto: toolkit }));
+  const replayWindowMs = config.codeReplayWindowMs;
+  app.decorate('codeExchange', createCodeExchange({ claims, sessions: app.sessions, pendingMs, replayWindowMs }));
+  app.decorate(
+    'phoneNumbers',
+    createPhoneNumbers({ claims, store: app.store, sealer: app.sealer, pendingMs, replayWindowMs }),
+  );
+  app.decorate(
+    'userData',
+    createUserData({ sessions: app.sessions, crypto: toolkit, maxAgeSeconds: config.decryptMaxAgeSeconds }),
+  );
 }
 
 export default fp(wechatPlugin, { name: 'wechat', dependencies: ['store'] });

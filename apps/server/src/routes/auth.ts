@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { routes, type User } from '@wxauth/contracts';
 import type { Config } from '../config.js';
 import { sessionOf } from '../plugins/auth.js';
+import { clientAddress } from '../plugins/rate-limit.js';
 import type { SessionUser } from '../stores/store.js';
 import { fromContract } from './contract.js';
 
@@ -14,11 +15,23 @@ const secondsUntil = (epochMs: number) => Math.max(0, Math.floor((epochMs - Date
 
 /** Login, session, logout, phone number and decryption: the session routes of the contract. */
 const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const login = fromContract(routes.login);
+  const limits = config.rateLimits;
+  // Per session and per user: each call may reach WeChat (phone numbers are billed) or burn CPU.
+  const perSessionAndUser = (name: string, max: { session: number; user: number }) => [
+    app.rateLimitBy(`${name}:s`, { max: max.session, key: (request) => sessionOf(request).id }),
+    app.rateLimitBy(`${name}:u`, {
+      max: max.user,
+      key: (request) => {
+        const { user } = sessionOf(request);
+        return `${user.appid}:${user.openid}`;
+      },
+    }),
+  ];
+
   app.route({
-    ...login,
-    // Per client IP and minute (TRUST_PROXY decides what the client IP is behind a proxy).
-    config: { ...login.config, rateLimit: { max: config.loginRateLimit, timeWindow: 60_000 } },
+    ...fromContract(routes.login),
+    // Per client IP (TRUST_PROXY decides what the client IP is behind a proxy), before the body is read.
+    onRequest: app.rateLimitBy('login', { max: limits.login, key: clientAddress }),
     handler: async (request) => {
       const client = app.wechat.client(request.body.appid);
       const { token, expiresIn, user } = await app.codeExchange.login(client, request.body.code);
@@ -50,16 +63,19 @@ const authRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { 
     },
   });
 
+  // After the auth hook (onRequest), which these limits' keys come from.
   app.route({
     ...fromContract(routes.phone),
+    preValidation: perSessionAndUser('phone', limits.phone),
     handler: async (request) => {
-      const { user } = sessionOf(request);
-      return app.phoneNumbers.redeem(app.wechat.client(user.appid), user, request.body.code);
+      const session = sessionOf(request);
+      return app.phoneNumbers.redeem(app.wechat.client(session.user.appid), session, request.body.code);
     },
   });
 
   app.route({
     ...fromContract(routes.decrypt),
+    preValidation: perSessionAndUser('decrypt', limits.decrypt),
     handler: async (request) => ({ data: await app.userData.decrypt(sessionOf(request).user, request.body) }),
   });
 };

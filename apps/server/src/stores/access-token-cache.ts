@@ -20,14 +20,16 @@ function parse(value: string | null): CachedAccessToken | null {
 export function createAccessTokenCache(store: Store, sealer: Sealer, clock: () => number = Date.now): AccessTokenCache {
   return {
     async get(appid) {
-      const value = await store.get(`at:${appid}`);
-      const cached = parse(value === null ? null : sealer.open(value));
+      const key = `at:${appid}`;
+      const value = await store.get(key);
+      const cached = parse(value === null ? null : sealer.open(value, store.recordName(key)));
       return cached && cached.expiresAt > clock() ? cached : null;
     },
     async set(appid, value) {
       const ttl = value.expiresAt - clock();
       if (ttl <= 0) return;
-      await store.set(`at:${appid}`, sealer.seal(`${value.expiresAt} ${value.token}`), ttl);
+      const key = `at:${appid}`;
+      await store.set(key, sealer.seal(`${value.expiresAt} ${value.token}`, store.recordName(key)), ttl);
     },
     async lock(appid, ttlMs) {
       const key = `at:${appid}:lock`;

@@ -56,6 +56,8 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
   const store: Store = {
     kind: 'memory',
+    recordName: (key) => key,
+    userRecordName: userKey,
 
     async createSession(id, user, secret) {
       if (secret !== undefined) assertSecret(secret);
@@ -147,14 +149,6 @@ export function createMemoryStore(options: MemoryStoreOptions): Store {
 
     async delete(key) {
       values.delete(key);
-    },
-
-    async hit(key, windowMs) {
-      const entry = live(values, key);
-      const count = Number(entry?.value ?? 0) + 1;
-      const expiresAt = entry?.expiresAt ?? ttl(windowMs);
-      values.set(key, { value: String(count), expiresAt });
-      return { count, resetInMs: expiresAt - now() };
     },
 
     async ping() {},

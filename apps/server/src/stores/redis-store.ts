@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../errors.js';
+import { AppError, StoreUnavailableError } from '../errors.js';
+import { type CircuitBreaker, NEVER_OPEN } from './circuit-breaker.js';
 import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
 import {
   assertSecret,
@@ -101,18 +102,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-const HIT = lua(`
-local count = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {count, ttl}
-`);
-
 // Replies that mean "Redis cannot serve right now" rather than "this command is wrong".
 const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|OOM|NOREPLICAS)\b/;
+
+/**
+ * Whether a failed Redis call means Redis cannot serve (down, hung, loading...), as opposed to a
+ * command Redis refused as wrong, which is a bug of ours and stays an error.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
+  if (error instanceof AppError) return false;
+  return !(error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message));
+}
 
 export interface RedisStoreOptions {
   redis: Redis;
@@ -121,6 +122,8 @@ export interface RedisStoreOptions {
   /** The server's default app: its sessions and user records leave the appid out (fewer bytes). */
   defaultAppid?: string;
   clock?: Clock;
+  /** Fails calls at once while Redis is taken for down (plugins/store.ts); none by default. */
+  breaker?: CircuitBreaker;
 }
 
 /**
@@ -135,12 +138,13 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const sessionKey = (id: string) => key(`s:${id}`);
   const userRecord = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid, defaultAppid));
   const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
+  const breaker = options.breaker ?? NEVER_OPEN;
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await breaker.run(operation);
     } catch (error) {
-      if (error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message)) throw error;
+      if (error instanceof StoreUnavailableError || !isRedisUnavailable(error)) throw error;
       throw new StoreUnavailableError(error);
     }
   }
@@ -159,6 +163,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 
   const store: Store = {
     kind: 'redis',
+    recordName: key,
+    userRecordName: (appid, openid) => userRecord({ appid, openid }),
 
     createSession: (id, user, secret) => {
       if (secret !== undefined) assertSecret(secret);
@@ -252,14 +258,6 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     delete: (name) =>
       run(async () => {
         await redis.del(key(name));
-      }),
-
-    hit: (name, windowMs) =>
-      run(async () => {
-        const reply = await evaluate(HIT, [key(name)], [Math.max(1, Math.ceil(windowMs))]);
-        const [count, ttl] = Array.isArray(reply) ? reply : [];
-        if (typeof count !== 'number' || typeof ttl !== 'number') throw new Error('unexpected reply to the hit script');
-        return { count, resetInMs: ttl };
       }),
 
     ping: () =>

@@ -1,6 +1,6 @@
 /**
  * Where the server keeps everything that outlives a request: sessions, each user's session_key,
- * code-exchange claims, access tokens and rate-limit counters. Two implementations pass one shared
+ * code-exchange claims and access tokens (rate-limit counters live in @fastify/rate-limit's own store). Two implementations pass one shared
  * suite (test/stores/store-suite.ts): Redis for real deployments and memory for development.
  *
  * Conventions for every method:
@@ -14,6 +14,14 @@
  */
 export interface Store {
   readonly kind: 'redis' | 'memory';
+
+  /**
+   * The name under which `key` is kept in the backend (Redis: the prefixed key). A value sealed
+   * for that record is bound to this name (sealing.ts), so it opens nowhere else.
+   */
+  recordName(key: string): string;
+  /** The name of the user's record, which holds their sealed session_key. */
+  userRecordName(appid: string, openid: string): string;
 
   /**
    * Stores a new session under `id` (a hash of its token), adds it to its user's index, and ends
@@ -65,12 +73,6 @@ export interface Store {
   /** Deletes the key only while it still holds `value` (releasing a lock we hold, not a successor's). */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
   delete(key: string): Promise<void>;
-
-  /**
-   * Counts one hit in a fixed window that starts at the first hit. Returns the count so far
-   * (this hit included) and the milliseconds until the window resets.
-   */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
 
   /** Resolves when the backend answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;

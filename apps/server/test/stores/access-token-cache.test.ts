@@ -21,7 +21,7 @@ afterAll(() => {
   redis.disconnect();
 });
 
-const sealed = createSealer(randomBytes(32));
+const sealed = createSealer({ current: randomBytes(32), previous: undefined });
 
 // The WeChat client's own cases for any AccessTokenCache, on each store, with and without sealing.
 describe.each([

@@ -273,21 +273,10 @@ export function describeStore(name: string, makeStore: (policy: SessionPolicy) =
       });
     });
 
-    describe('hits', () => {
-      it('counts hits in a window that starts at the first hit', async () => {
-        expect(await store.hit('ip', 300)).toMatchObject({ count: 1 });
-        const second = await store.hit('ip', 300);
-        expect(second.count).toBe(2);
-        expect(second.resetInMs).toBeGreaterThan(0);
-        expect(second.resetInMs).toBeLessThanOrEqual(300);
-      });
-
-      it('starts again after the window', async () => {
-        await store.hit('ip', 100);
-        await store.hit('ip', 100);
-        await sleep(160);
-        expect((await store.hit('ip', 100)).count).toBe(1);
-      });
+    it('names records as they are kept, the user record apart from any other', () => {
+      expect(store.recordName('at:wx0000000000000001')).toMatch(/at:wx0000000000000001$/);
+      expect(store.userRecordName(alice.appid, alice.openid)).not.toBe(store.userRecordName(bob.appid, bob.openid));
+      expect(store.userRecordName(alice.appid, alice.openid)).toContain(alice.openid);
     });
 
     it('answers a ping', async () => {

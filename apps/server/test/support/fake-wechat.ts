@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Code2SessionResult,
-  DecryptError,
+  decryptUserData,
   type PhoneNumber,
+  verifyRawDataSignature,
   type WeChatClient,
   WeChatError,
 } from '@wxauth/wechat';
@@ -17,7 +18,7 @@ import { isWeChatErrorKind } from '../../src/upstream-errors.js';
  * Phone codes `p-<digits>` give the mainland number <digits>: no "+86", WeChat prefixes only
  * numbers outside mainland China.
  */
-export function createFakeWeChat(options: { delayMs?: number } = {}) {
+export function createFakeWeChat(options: { delayMs?: number; phoneWatermarkAppid?: string } = {}) {
   const calls = { code2Session: 0, getPhoneNumber: 0 };
   const used = new Set<string>();
   const generation = new Map<string, number>();
@@ -69,7 +70,8 @@ export function createFakeWeChat(options: { delayMs?: number } = {}) {
         const match = /^p-(\d+)$/.exec(code);
         if (!match?.[1]) throw new WeChatError('invalid-code', '/wxa/business/getuserphonenumber', 'fake invalid');
         used.add(`${appid}:${code}`);
-        return { phoneNumber: match[1], purePhoneNumber: match[1], countryCode: '86' };
+        const watermark = { appid: options.phoneWatermarkAppid ?? appid, timestamp: Math.floor(Date.now() / 1000) };
+        return { phoneNumber: match[1], purePhoneNumber: match[1], countryCode: '86', watermark };
       },
       async close() {},
     };
@@ -77,37 +79,25 @@ export function createFakeWeChat(options: { delayMs?: number } = {}) {
 
   const toolkit: WeChatToolkit = {
     createClient: (clientOptions) => client(clientOptions.appid),
-    decryptUserData({ appid, sessionKey, encryptedData, iv }) {
-      const key = Buffer.from(sessionKey, 'base64');
-      const ivBytes = Buffer.from(iv, 'base64');
-      if (ivBytes.length !== 16) throw new DecryptError('bad-iv', 'iv');
-      let data: unknown;
-      try {
-        const decipher = createDecipheriv('aes-128-cbc', key, ivBytes);
-        const plain = Buffer.concat([decipher.update(Buffer.from(encryptedData, 'base64')), decipher.final()]);
-        data = JSON.parse(plain.toString('utf8'));
-      } catch (cause) {
-        throw new DecryptError('decrypt-failed', 'fake decrypt failed', { cause });
-      }
-      const watermark = typeof data === 'object' && data !== null ? Reflect.get(data, 'watermark') : undefined;
-      const owner = typeof watermark === 'object' && watermark !== null ? Reflect.get(watermark, 'appid') : undefined;
-      if (owner !== appid) throw new DecryptError('watermark-mismatch', 'fake watermark');
-      return data;
-    },
-    verifyRawDataSignature(rawData, signature, sessionKey) {
-      return (
-        createHash('sha1')
-          .update(rawData + sessionKey)
-          .digest('hex') === signature
-      );
-    },
+    // The real crypto: only WeChat's side (the codes, the users' keys) is played here.
+    decryptUserData,
+    verifyRawDataSignature,
   };
 
-  /** What the client would get from wx.getXxx: data encrypted with the user's current key. */
-  function encrypt(appid: string, openid: string, data: Record<string, unknown>, watermarkAppid = appid) {
+  /**
+   * What the client would get from wx.getXxx: data encrypted with the user's current key,
+   * watermarked now (or `at`, Unix seconds).
+   */
+  function encrypt(
+    appid: string,
+    openid: string,
+    data: Record<string, unknown>,
+    watermarkAppid = appid,
+    at = Math.floor(Date.now() / 1000),
+  ) {
     const iv = Buffer.alloc(16, 7);
     const cipher = createCipheriv('aes-128-cbc', Buffer.from(sessionKeyOf(appid, openid), 'base64'), iv);
-    const plain = JSON.stringify({ ...data, watermark: { appid: watermarkAppid, timestamp: 1_700_000_000 } });
+    const plain = JSON.stringify({ ...data, watermark: { appid: watermarkAppid, timestamp: at } });
     return {
       encryptedData: Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]).toString('base64'),
       iv: iv.toString('base64'),

@@ -25,8 +25,14 @@ export function useRedisServer() {
     if (!server) throw new Error('the redis-server is not started yet');
     return server;
   };
+  const env = () => ({ REDIS_URL: handle().url, REDIS_KEY_PREFIX: `t${randomUUID().slice(0, 8)}:` });
   return {
     server: handle,
-    env: () => ({ REDIS_URL: handle().url, REDIS_KEY_PREFIX: `t${randomUUID().slice(0, 8)}:` }),
+    env,
+    /** For describe.each: each store by name, with the settings that select it. */
+    stores: (): [string, () => Record<string, string>][] => [
+      ['memory', () => ({})],
+      ['redis', env],
+    ],
   };
 }

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import { createSealer } from '../src/sealing.js';
+import { buildTestApp, call, login } from './helper.js';
+import { createFakeWeChat } from './support/fake-wechat.js';
+import { useRedisServer } from './support/redis.js';
+
+const secret = () => randomBytes(32);
+const only = (current: Buffer, previous?: Buffer) => createSealer({ current, previous });
+
+describe('sealing', () => {
+  it('opens a value only under the record it was sealed for', () => {
+    const sealer = only(secret());
+    const sealed = sealer.seal('session-key', 'wxa:u:o-alice');
+    expect(sealed).toMatch(/^e:/);
+    expect(sealed).not.toContain('session-key');
+    expect(sealer.open(sealed, 'wxa:u:o-alice')).toBe('session-key');
+    // Copied into another user's record, it is nothing.
+    expect(sealer.open(sealed, 'wxa:u:o-mallory')).toBeNull();
+  });
+
+  it('opens values of the previous secret after a rotation, and seals with the new one', () => {
+    const [oldSecret, newSecret] = [secret(), secret()];
+    const before = only(oldSecret).seal('v', 'r');
+    const rotated = only(newSecret, oldSecret);
+    expect(rotated.open(before, 'r')).toBe('v');
+    const after = rotated.seal('v', 'r');
+    expect(after.slice(0, 6)).not.toBe(before.slice(0, 6));
+    expect(only(newSecret).open(after, 'r')).toBe('v');
+  });
+
+  it('treats a value sealed under an unknown key id as absent', () => {
+    const sealed = only(secret()).seal('v', 'r');
+    expect(only(secret()).open(sealed, 'r')).toBeNull();
+    expect(only(secret()).open('e:zzzzgarbage', 'r')).toBeNull();
+  });
+
+  it('refuses plain values once a secret is set: anyone who can write to Redis could plant one', () => {
+    expect(createSealer(undefined).seal('v', 'r')).toBe('p:v');
+    expect(only(secret()).open('p:v', 'r')).toBeNull();
+  });
+});
+
+const redis = useRedisServer();
+const apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+describe('SESSION_KEY_SECRET rotation', () => {
+  it('keeps session keys readable with the old secret as SESSION_KEY_SECRET_PREVIOUS, and only then', async () => {
+    const fake = createFakeWeChat();
+    const env = redis.env();
+    const start = async (sealing: Record<string, string>) => {
+      const app = await buildTestApp({ ...env, ...sealing }, { wechat: fake.toolkit });
+      apps.push(app);
+      return app;
+    };
+    const [oldSecret, newSecret] = [secret().toString('base64'), secret().toString('base64')];
+    const token = await login(await start({ SESSION_KEY_SECRET: oldSecret }), 'u-rotor-1');
+    const data = () => fake.encrypt('wx0000000000000001', 'o-rotor', { n: 1 });
+
+    const rotated = await start({ SESSION_KEY_SECRET: newSecret, SESSION_KEY_SECRET_PREVIOUS: oldSecret });
+    expect((await call(rotated, 'decrypt', { token, body: data() })).status).toBe(200);
+
+    // The old secret dropped: its values are absent, and the client is sent through a new login.
+    const dropped = await start({ SESSION_KEY_SECRET: newSecret });
+    expect(await call(dropped, 'decrypt', { token, body: data() })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'SESSION_KEY_ROTATED', action: { kind: 'relogin-and-refetch' } } },
+    });
+  });
+});
