@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
+import { killOnExit } from './reaper.js';
 
 export interface NodeService {
   /** http://127.0.0.1:<port> */
@@ -42,6 +43,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-2 * OUTPUT_TAIL);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
+import { killOnExit } from './reaper.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -14,6 +15,12 @@ export interface RedisServerHandle {
   /** Stop it for good. */
   stop(): Promise<void>;
 }
+
+/**
+ * A master waits 5 s (repl-diskless-sync-delay) for more replicas before it sends its data to one;
+ * a test topology wants its replicas in sync at once.
+ */
+export const REPLICATE_AT_ONCE = ['--repl-diskless-sync-delay', '0'] as const;
 
 export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -47,7 +54,14 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
  * A private redis-server on a free port, persistence off, for one test file or benchmark. Tests
  * never share the machine's Redis, so nothing they do (including killing it) touches anyone else.
  */
-export async function startRedisServer(options: { port?: number; args?: string[] } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: {
+    port?: number;
+    args?: string[];
+    /** A config file read before the arguments (a Sentinel needs one it can rewrite). */
+    configFile?: string;
+  } = {},
+): Promise<RedisServerHandle> {
   if (!hasRedisServer()) {
     throw new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)');
   }
@@ -59,6 +73,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
     const proc = spawn(
       'redis-server',
       [
+        ...(options.configFile === undefined ? [] : [options.configFile]),
         '--port',
         String(port),
         '--bind',
@@ -74,6 +89,7 @@ export async function startRedisServer(options: { port?: number; args?: string[]
       { stdio: 'ignore' },
     );
     child = proc;
+    killOnExit(proc);
     await waitFor(() => ping(port), `redis-server on port ${port}`);
   };
 
