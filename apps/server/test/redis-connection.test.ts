@@ -44,7 +44,9 @@ describe('the Redis connection', () => {
     for (const client of [url, sentinel]) {
       expect(client.options).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true });
     }
-    expect(sentinel.options).toMatchObject({ name: 'mymaster', failoverDetector: true });
+    expect(sentinel.options).toMatchObject({ name: 'mymaster' });
+    // Regression: with it, a failover under load left servers answering 503 for good (see store.ts).
+    expect(sentinel.options.failoverDetector).not.toBe(true);
     expect(cluster.options).toMatchObject({ enableOfflineQueue: false, lazyConnect: true, enableAutoPipelining: true });
     expect(cluster.options.redisOptions).toMatchObject({ maxRetriesPerRequest: 0, password: 's3cret-pw' });
   });

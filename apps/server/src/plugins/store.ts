@@ -56,9 +56,10 @@ export function createRedisClient(connection: RedisConnection, options: RedisCli
         ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
         sentinelRetryStrategy: reconnectDelay,
         sentinelCommandTimeout: 500,
-        // Sentinel announces a promotion (+switch-master): reconnect at once rather than at the
-        // next failed command; a demoted master still reachable answers READONLY: reconnect too.
-        failoverDetector: true,
+        // A dead master closes the connection and reconnecting asks Sentinel again; a demoted
+        // master still reachable answers READONLY: reconnect then too. Not `failoverDetector`:
+        // in ioredis 6.0.0 its +switch-master arriving while the client is reconnecting ends the
+        // client for good (status "end", every command "Connection is closed.").
         reconnectOnError: (error) => error.message.startsWith('READONLY'),
       });
     case 'cluster':
