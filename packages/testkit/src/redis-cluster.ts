@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 import { removeOnExit } from './reaper.js';
-import { parseInfo, redisCli, tryRedisCli, waitForReplica, waitUntil } from './redis-cli.js';
+import { fieldsOf, tryRedisCommand, waitForReplica, waitUntil } from './redis-command.js';
 import { REPLICATE_AT_ONCE, type RedisServerHandle, startRedisServer } from './redis-server.js';
 
 export interface RedisClusterOptions {
@@ -53,7 +55,7 @@ export interface RedisClusterHandle {
  * process ends (see reaper.ts).
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
-  const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 2000, timeoutMs = 30_000 } = options;
+  const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 2000, timeoutMs = 45_000 } = options;
   const dir = await mkdtemp(join(tmpdir(), 'wxauth-cluster-'));
   const forgetDir = removeOnExit(dir);
   const servers: RedisServerHandle[] = [];
@@ -104,8 +106,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const ports = servers.map((server) => server.port);
-    await redisCli(
-      ports[0] ?? 0,
+    // redis-cli (redis-tools, a dependency of Debian's redis-server) assigns the slots and replicas.
+    await promisify(execFile)(
+      'redis-cli',
       [
         '--cluster',
         'create',
@@ -114,7 +117,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         String(replicasPerMaster),
         '--cluster-yes',
       ],
-      timeoutMs,
+      { timeout: timeoutMs },
     );
 
     const killed = new Set<number>();
@@ -122,30 +125,33 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     const live = () => ports.filter((port) => !killed.has(port));
     const topology = async (): Promise<ClusterNode[]> => {
       for (const port of live()) {
-        const text = await tryRedisCli(port, ['CLUSTER', 'NODES']);
-        if (text !== null) return parseClusterNodes(text);
+        const text = await tryRedisCommand(port, ['CLUSTER', 'NODES']);
+        if (typeof text === 'string') return parseClusterNodes(text);
       }
       throw new Error('no node of the cluster answers');
     };
-    const everyNodeOk = async () => {
-      const states = await Promise.all(
-        live().map(async (port) =>
-          parseInfo((await tryRedisCli(port, ['CLUSTER', 'INFO'])) ?? '').get('cluster_state'),
-        ),
+    const clusterStates = () =>
+      Promise.all(
+        live().map(async (port) => fieldsOf(await tryRedisCommand(port, ['CLUSTER', 'INFO'])).get('cluster_state')),
       );
-      return states.every((state) => state === 'ok');
-    };
 
     await waitUntil(
-      async () => {
-        if (!(await everyNodeOk())) return null;
-        const nodes = await topology();
-        if (nodes.length !== count || nodes.filter((node) => node.role === 'master').length !== masters) return null;
-        for (const replica of nodes.filter((node) => node.role === 'replica')) {
-          const info = parseInfo((await tryRedisCli(replica.port, ['INFO', 'replication'])) ?? '');
-          if (info.get('master_link_status') !== 'up') return null;
-        }
-        return true;
+      async (note) => {
+        const states = await clusterStates();
+        const nodes = await topology().catch(() => []);
+        const replicas = nodes.filter((node) => node.role === 'replica');
+        const links = await Promise.all(
+          replicas.map(async (replica) =>
+            fieldsOf(await tryRedisCommand(replica.port, ['INFO', 'replication'])).get('master_link_status'),
+          ),
+        );
+        note(`cluster_state ${states.join('/')}, ${nodes.length} nodes, replica links ${links.join('/')}`);
+        const ready =
+          states.every((state) => state === 'ok') &&
+          nodes.length === count &&
+          replicas.length === count - masters &&
+          links.every((link) => link === 'up');
+        return ready ? true : null;
       },
       'the cluster to be ok with every replica in sync',
       timeoutMs,
@@ -170,16 +176,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         await server.kill();
         return master.port;
       },
-      async waitForFailover(oldPort, waitMs = 20_000) {
+      async waitForFailover(oldPort, waitMs = 30_000) {
         const slots = slotsOfKilled.get(oldPort) ?? [];
         if (slots.length === 0) throw new Error(`no master with slots was killed on port ${oldPort}`);
         return waitUntil(
-          async () => {
+          async (note) => {
             const nodes = await topology().catch(() => []);
             const heir = nodes.find(
               (node) => node.role === 'master' && node.port !== oldPort && node.slots.includes(slots[0] ?? ''),
             );
-            return heir && (await everyNodeOk()) ? heir.port : null;
+            const states = await clusterStates();
+            note(`slots ${slots.join(' ')} served by port ${heir?.port}, cluster_state ${states.join('/')}`);
+            return heir && states.every((state) => state === 'ok') ? heir.port : null;
           },
           `a replica to take over the slots of the master on port ${oldPort}`,
           waitMs,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { removeOnExit } from './reaper.js';
-import { parseInfo, parsePairs, tryRedisCli, waitForReplica, waitUntil } from './redis-cli.js';
+import { fieldsOf, tryRedisCommand, waitForReplica, waitUntil } from './redis-command.js';
 import { REPLICATE_AT_ONCE, type RedisServerHandle, startRedisServer } from './redis-server.js';
 
 export interface RedisSentinelOptions {
@@ -46,7 +46,7 @@ const QUORUM = 2;
  * Everything stops with `stop()`, or when this process ends (see reaper.ts).
  */
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelHandle> {
-  const { name = 'wxauth', downAfterMs = 1000, timeoutMs = 30_000 } = options;
+  const { name = 'wxauth', downAfterMs = 1000, timeoutMs = 45_000 } = options;
   const dir = await mkdtemp(join(tmpdir(), 'wxauth-sentinel-'));
   const forgetDir = removeOnExit(dir);
   const servers: RedisServerHandle[] = [];
@@ -68,41 +68,51 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         args: ['--dir', dir, ...REPLICATE_AT_ONCE, '--replicaof', '127.0.0.1', String(master.port)],
       }),
     );
-    for (let index = 0; index < 3; index++) {
-      const port = await freePort();
-      const configFile = join(dir, `sentinel-${port}.conf`);
-      await writeFile(
-        configFile,
-        [
-          `dir ${dir}`,
-          `sentinel monitor ${name} 127.0.0.1 ${master.port} ${QUORUM}`,
-          `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
-          `sentinel failover-timeout ${name} ${Math.max(5000, downAfterMs * 5)}`,
-          `sentinel parallel-syncs ${name} 1`,
-          '',
-        ].join('\n'),
-      );
-      sentinelServers.push(await startRedisServer({ port, configFile, args: ['--sentinel'] }));
-    }
-    const sentinelPorts = sentinelServers.map((server) => server.port);
+    const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+    const started = await Promise.allSettled(
+      sentinelPorts.map(async (port) => {
+        const configFile = join(dir, `sentinel-${port}.conf`);
+        await writeFile(
+          configFile,
+          [
+            `dir ${dir}`,
+            `sentinel monitor ${name} 127.0.0.1 ${master.port} ${QUORUM}`,
+            `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
+            `sentinel failover-timeout ${name} ${Math.max(5000, downAfterMs * 5)}`,
+            `sentinel parallel-syncs ${name} 1`,
+            '',
+          ].join('\n'),
+        );
+        return startRedisServer({ port, configFile, args: ['--sentinel'] });
+      }),
+    );
+    for (const result of started) if (result.status === 'fulfilled') sentinelServers.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const masterPort = async (): Promise<number> => {
       for (const port of sentinelPorts) {
-        const reply = await tryRedisCli(port, ['SENTINEL', 'get-master-addr-by-name', name]);
-        const masterPortText = reply?.trim().split(/\s+/)[1];
-        if (masterPortText) return Number(masterPortText);
+        const reply = await tryRedisCommand(port, ['SENTINEL', 'get-master-addr-by-name', name]);
+        if (Array.isArray(reply) && reply.length === 2) return Number(reply[1]);
       }
       throw new Error(`no Sentinel names a master for ${name}`);
     };
 
     await waitUntil(
-      async () => {
-        for (const port of sentinelPorts) {
-          const state = parsePairs((await tryRedisCli(port, ['SENTINEL', 'master', name])) ?? '');
-          if (state.get('num-other-sentinels') !== '2' || state.get('num-slaves') !== '1') return null;
-        }
-        const replica = parseInfo((await tryRedisCli(servers[1]?.port ?? 0, ['INFO', 'replication'])) ?? '');
-        return replica.get('master_link_status') === 'up' ? true : null;
+      async (note) => {
+        const known = await Promise.all(
+          sentinelPorts.map(async (port) => fieldsOf(await tryRedisCommand(port, ['SENTINEL', 'master', name]))),
+        );
+        const replica = fieldsOf(await tryRedisCommand(servers[1]?.port ?? 0, ['INFO', 'replication']));
+        note(
+          `other Sentinels known ${known.map((fields) => fields.get('num-other-sentinels')).join('/')}, ` +
+            `replicas known ${known.map((fields) => fields.get('num-slaves')).join('/')}, ` +
+            `replica link ${replica.get('master_link_status')}`,
+        );
+        const ready =
+          known.every((fields) => fields.get('num-other-sentinels') === '2' && fields.get('num-slaves') === '1') &&
+          replica.get('master_link_status') === 'up';
+        return ready ? true : null;
       },
       'the Sentinels to know each other and the replica to be in sync',
       timeoutMs,
@@ -121,13 +131,14 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         await server.kill();
         return port;
       },
-      waitForFailover: (oldPort, waitMs = 20_000) =>
+      waitForFailover: (oldPort, waitMs = 30_000) =>
         waitUntil(
-          async () => {
+          async (note) => {
             const port = await masterPort().catch(() => null);
+            note(`the Sentinels name port ${port}`);
             if (port === null || port === oldPort) return null;
-            const role = await tryRedisCli(port, ['ROLE']);
-            return role?.startsWith('master') ? port : null;
+            const role = await tryRedisCommand(port, ['ROLE']);
+            return Array.isArray(role) && role[0] === 'master' ? port : null;
           },
           `Sentinel to promote a new master of ${name}`,
           waitMs,
