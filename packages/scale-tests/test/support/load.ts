@@ -110,18 +110,28 @@ export function startLoad(options: LoadOptions): Load {
 
 /**
  * Keeps the load running until every server has answered only 200 for `quietMs` (all requests
- * started in that span, at least one per server), or throws after timeoutMs.
+ * started in that span, at least one per server), or throws after timeoutMs. Resolves to when that
+ * span began (ms since the load started).
  */
-export async function waitUntilAllHealthy(load: Load, serverCount: number, quietMs: number, timeoutMs: number) {
+export async function waitUntilAllHealthy(
+  load: Load,
+  serverCount: number,
+  quietMs: number,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = load.now() + timeoutMs;
   for (;;) {
     const since = load.now() - quietMs - 1000;
     // Requests that started in the quiet span and have answered (an answer takes well under 1 s).
     const recent = load.samples.filter((sample) => sample.startedAt >= since && sample.startedAt < since + quietMs);
     const everyServer = new Set(recent.map((sample) => sample.server)).size === serverCount;
-    if (everyServer && recent.every((sample) => sample.outcome === 200)) return;
+    if (everyServer && recent.every((sample) => sample.outcome === 200)) return since;
     if (load.now() > deadline) {
-      throw new Error(`the servers did not answer only 200 for ${quietMs} ms within ${timeoutMs / 1000} s`);
+      const seen = recent.map((sample) => `server ${sample.server + 1} ${sample.route} ${sample.outcome}`);
+      const counts = [...new Set(seen)].map((kind) => `${seen.filter((each) => each === kind).length}× ${kind}`);
+      throw new Error(
+        `the servers did not answer only 200 for ${quietMs} ms within ${timeoutMs / 1000} s; last: ${counts.join(', ')}`,
+      );
     }
     await sleep(100);
   }
@@ -133,7 +143,7 @@ export interface OutageReport {
   unavailable: number;
   /** Answers that are neither 200 nor a proper 503 (a 500, a 503 without Retry-After, a hang...). */
   wrong: readonly Sample[];
-  /** When the first request answered 503 was sent and when the last 503 came, ms after the kill; null without any. */
+  /** When the first and the last request answered 503 were sent, ms after the kill; null without any. */
   firstFailureMs: number | null;
   lastFailureMs: number | null;
   slowestMs: number;
@@ -145,13 +155,12 @@ export function outageReport(samples: readonly Sample[], killedAt: number): Outa
     sample.outcome === 503 && sample.code === 'STORE_UNAVAILABLE' && sample.retryAfter !== null;
   const failures = samples.filter(properUnavailable);
   const starts = failures.map((sample) => sample.startedAt - killedAt);
-  const ends = failures.map((sample) => sample.startedAt + sample.ms - killedAt);
   return {
     requests: samples.length,
     unavailable: failures.length,
     wrong: samples.filter((sample) => sample.outcome !== 200 && !properUnavailable(sample)),
     firstFailureMs: failures.length === 0 ? null : Math.round(Math.min(...starts)),
-    lastFailureMs: failures.length === 0 ? null : Math.round(Math.max(...ends)),
+    lastFailureMs: failures.length === 0 ? null : Math.round(Math.max(...starts)),
     slowestMs: Math.round(Math.max(0, ...samples.map((sample) => sample.ms))),
   };
 }
