@@ -78,10 +78,30 @@ export async function waitUntil<T>(
   }
 }
 
-/** Waits until a replica of the master on `port` has acknowledged every write the master took (WAIT 1). */
+/**
+ * Waits until every replica of the master on `port` has applied every write the master has taken so
+ * far (its replication offset caught up with the master's). Not WAIT: right after a replica's first
+ * sync, Redis 7.0 answers WAIT 1 with 1 while the replica still lacks the writes.
+ */
 export async function waitForReplica(port: number, timeoutMs: number): Promise<void> {
-  const acknowledged = await redisCommand(port, ['WAIT', '1', String(timeoutMs)], timeoutMs + 2000);
-  if (typeof acknowledged !== 'number' || acknowledged < 1) {
-    throw new Error(`no replica of port ${port} acknowledged its writes in time`);
-  }
+  const master = fieldsOf(await redisCommand(port, ['INFO', 'replication']));
+  const target = Number(master.get('master_repl_offset'));
+  const replicaPorts = [...master.entries()]
+    .filter(([name]) => /^slave\d+$/.test(name))
+    .map(([, value]) => Number(/port=(\d+)/.exec(value)?.[1]));
+  if (replicaPorts.length === 0) throw new Error(`the master on port ${port} has no replica`);
+  await waitUntil(
+    async (note) => {
+      const offsets = await Promise.all(
+        replicaPorts.map(async (replica) => {
+          const fields = fieldsOf(await tryRedisCommand(replica, ['INFO', 'replication']));
+          return fields.get('master_link_status') === 'up' ? Number(fields.get('master_repl_offset')) : -1;
+        }),
+      );
+      note(`master offset ${target}, replicas ${offsets.join('/')}`);
+      return offsets.every((offset) => offset >= target) ? true : null;
+    },
+    `the replicas of port ${port} to catch up`,
+    timeoutMs,
+  );
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,23 +64,32 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     // The replica writes the master's snapshot into its working folder when it syncs.
     const master = await startRedisServer({ args: ['--dir', dir, ...REPLICATE_AT_ONCE] });
     servers.push(master);
-    servers.push(
-      await startRedisServer({
-        args: ['--dir', dir, ...REPLICATE_AT_ONCE, '--replicaof', '127.0.0.1', String(master.port)],
-      }),
-    );
-    const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+    const replica = await startRedisServer({
+      args: ['--dir', dir, ...REPLICATE_AT_ONCE, '--replicaof', '127.0.0.1', String(master.port)],
+    });
+    servers.push(replica);
+    const sentinels = [await freePort(), await freePort(), await freePort()].map((port) => ({
+      port,
+      id: randomBytes(20).toString('hex'),
+    }));
+    const sentinelPorts = sentinels.map(({ port }) => port);
     const started = await Promise.allSettled(
-      sentinelPorts.map(async (port) => {
+      sentinels.map(async ({ port, id }) => {
         const configFile = join(dir, `sentinel-${port}.conf`);
         await writeFile(
           configFile,
           [
             `dir ${dir}`,
+            `sentinel myid ${id}`,
             `sentinel monitor ${name} 127.0.0.1 ${master.port} ${QUORUM}`,
             `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
             `sentinel failover-timeout ${name} ${Math.max(5000, downAfterMs * 5)}`,
             `sentinel parallel-syncs ${name} 1`,
+            // Known from the start rather than discovered (a hello every 2 s, INFO every 10 s).
+            `sentinel known-replica ${name} 127.0.0.1 ${replica.port}`,
+            ...sentinels
+              .filter((other) => other.port !== port)
+              .map((other) => `sentinel known-sentinel ${name} 127.0.0.1 ${other.port} ${other.id}`),
             '',
           ].join('\n'),
         );
@@ -103,15 +113,15 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         const known = await Promise.all(
           sentinelPorts.map(async (port) => fieldsOf(await tryRedisCommand(port, ['SENTINEL', 'master', name]))),
         );
-        const replica = fieldsOf(await tryRedisCommand(servers[1]?.port ?? 0, ['INFO', 'replication']));
+        const link = fieldsOf(await tryRedisCommand(replica.port, ['INFO', 'replication'])).get('master_link_status');
         note(
           `other Sentinels known ${known.map((fields) => fields.get('num-other-sentinels')).join('/')}, ` +
             `replicas known ${known.map((fields) => fields.get('num-slaves')).join('/')}, ` +
-            `replica link ${replica.get('master_link_status')}`,
+            `replica link ${link}`,
         );
         const ready =
           known.every((fields) => fields.get('num-other-sentinels') === '2' && fields.get('num-slaves') === '1') &&
-          replica.get('master_link_status') === 'up';
+          link === 'up';
         return ready ? true : null;
       },
       'the Sentinels to know each other and the replica to be in sync',
