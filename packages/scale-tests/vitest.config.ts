@@ -8,8 +8,9 @@ export default defineConfig({
     // window that a second file competing for the 2 CI cores would only blur.
     fileParallelism: false,
     // Bounds against a hang on a loaded 2-core CI machine, not timings: a server process can take
-    // tens of seconds to start there, a failover under load about ten.
+    // tens of seconds to start there (a topology and then the servers, each up to 45 s), a failover
+    // under load about ten.
     testTimeout: 60_000,
-    hookTimeout: 90_000,
+    hookTimeout: 150_000,
   },
 });
