@@ -19,6 +19,11 @@ export const EnvSchema = Type.Object({
   ),
   TRUST_PROXY: Type.String({ default: 'false' }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_SENTINELS: Type.Optional(Type.String()),
+  REDIS_SENTINEL_NAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String()),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String()),
+  REDIS_PASSWORD: Type.Optional(Type.String()),
   REDIS_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_.-]{0,32}$', default: 'wxa:' }),
   WECHAT_APPID: Type.Optional(Type.String({ minLength: 1 })),
   WECHAT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
@@ -45,6 +50,24 @@ export const EnvSchema = Type.Object({
 });
 export type Env = Static<typeof EnvSchema>;
 
+export interface RedisAddress {
+  host: string;
+  port: number;
+}
+
+/** How the server reaches Redis: one server, a Sentinel-managed master, or a Cluster. */
+export type RedisConnection =
+  | { mode: 'url'; url: string }
+  | {
+      mode: 'sentinel';
+      sentinels: readonly RedisAddress[];
+      /** The master group name Sentinel monitors. */
+      name: string;
+      password: string | undefined;
+      sentinelPassword: string | undefined;
+    }
+  | { mode: 'cluster'; nodes: readonly RedisAddress[]; password: string | undefined };
+
 export type WeChatApp = AppCredentials;
 
 /** The validated, derived configuration every part of the server receives. */
@@ -56,7 +79,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean | number | string;
   /** Absent: the in-memory store (development only). */
-  redisUrl: string | undefined;
+  redis: RedisConnection | undefined;
   keyPrefix: string;
   wechat: {
     apiBase: string;
@@ -155,10 +178,15 @@ function deriveConfig(env: Env): Config {
   const [first, ...rest] = apps;
   if (!first) return fail('no WeChat app configured');
 
-  if (!env.REDIS_URL) {
-    if (production) fail(`REDIS_URL is required ${IN_PRODUCTION} (the in-memory store is for development)`);
+  const redis = parseRedisConnection(env, fail);
+  if (!redis) {
+    if (production) {
+      fail(
+        `REDIS_URL is required ${IN_PRODUCTION}, or REDIS_SENTINELS or REDIS_CLUSTER_NODES (the in-memory store is for development)`,
+      );
+    }
     warnings.push(
-      'REDIS_URL is not set: sessions live in memory, are lost on restart and are not shared (development only)',
+      'REDIS_URL is not set (nor REDIS_SENTINELS, nor REDIS_CLUSTER_NODES): sessions live in memory, are lost on restart and are not shared (development only)',
     );
   }
   if (env.SESSION_IDLE_TTL > env.SESSION_MAX_AGE) {
@@ -188,7 +216,7 @@ function deriveConfig(env: Env): Config {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     trustProxy,
-    redisUrl: env.REDIS_URL,
+    redis,
     keyPrefix: env.REDIS_KEY_PREFIX,
     wechat: {
       apiBase: apiBase.replace(/\/+$/, ''),
@@ -241,6 +269,66 @@ function parseApps(env: Env, fail: (message: string) => never): WeChatApp[] {
     seen.add(app.appid);
   }
   return apps;
+}
+
+/**
+ * Exactly one of REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) and REDIS_CLUSTER_NODES, or
+ * none (the in-memory store). Passwords are never part of a message.
+ */
+function parseRedisConnection(env: Env, fail: (message: string) => never): RedisConnection | undefined {
+  const modes = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter(
+    (name) => env[name] !== undefined,
+  );
+  if (modes.length > 1)
+    fail(`set one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES, not ${modes.join(' and ')}`);
+  if (env.REDIS_SENTINELS === undefined) {
+    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
+      if (env[name] !== undefined) fail(`${name} is set without REDIS_SENTINELS`);
+    }
+  }
+  if (env.REDIS_PASSWORD !== undefined && env.REDIS_SENTINELS === undefined && env.REDIS_CLUSTER_NODES === undefined) {
+    fail(
+      env.REDIS_URL === undefined
+        ? 'REDIS_PASSWORD is set without REDIS_SENTINELS or REDIS_CLUSTER_NODES'
+        : 'REDIS_PASSWORD is for REDIS_SENTINELS or REDIS_CLUSTER_NODES; with REDIS_URL the password goes in the URL (redis://:password@host:port)',
+    );
+  }
+  if (env.REDIS_URL !== undefined) return { mode: 'url', url: env.REDIS_URL };
+  if (env.REDIS_SENTINELS !== undefined) {
+    if (env.REDIS_SENTINEL_NAME === undefined) {
+      fail('REDIS_SENTINEL_NAME (the master group name Sentinel monitors) is required with REDIS_SENTINELS');
+    }
+    return {
+      mode: 'sentinel',
+      sentinels: parseAddresses('REDIS_SENTINELS', env.REDIS_SENTINELS, fail),
+      name: env.REDIS_SENTINEL_NAME,
+      password: env.REDIS_PASSWORD,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+    };
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined) {
+    return {
+      mode: 'cluster',
+      nodes: parseAddresses('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES, fail),
+      password: env.REDIS_PASSWORD,
+    };
+  }
+  return undefined;
+}
+
+/** `host:port,host:port` (an IPv6 host in brackets: `[::1]:26379`). */
+function parseAddresses(variable: string, value: string, fail: (message: string) => never): RedisAddress[] {
+  const entries = splitList(value);
+  if (entries.length === 0) fail(`${variable} lists no host:port`);
+  return entries.map((entry, index) => {
+    const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
+    const host = match?.[1] ?? match?.[2];
+    const port = Number(match?.[3]);
+    if (host === undefined || port < 1 || port > 65535) {
+      return fail(`${variable} entry ${index + 1} ("${entry}") is not host:port`);
+    }
+    return { host, port };
+  });
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

@@ -111,6 +111,67 @@ describe('configuration', () => {
     else expect(load).toThrow(/WECHAT_API_BASE must be https:\/\//);
   });
 
+  it('reaches Redis in one of three modes: a URL, Sentinel or Cluster', () => {
+    expect(loadConfig({ ...production }).redis).toEqual({ mode: 'url', url: 'redis://127.0.0.1:6390' });
+    const { REDIS_URL: _url, ...noRedis } = production;
+    expect(
+      loadConfig({
+        ...noRedis,
+        REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2.internal:26380,[::1]:26381',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_PASSWORD: 'pw',
+        REDIS_SENTINEL_PASSWORD: 'spw',
+      }).redis,
+    ).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-2.internal', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      name: 'mymaster',
+      password: 'pw',
+      sentinelPassword: 'spw',
+    });
+    expect(loadConfig({ ...noRedis, REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7001' }).redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+      password: undefined,
+    });
+    expect(loadConfig({}).redis).toBeUndefined();
+  });
+
+  it.each([
+    [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' }, /not REDIS_URL and REDIS_CLUSTER_NODES/],
+    [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'a:1' }, /not REDIS_SENTINELS and/],
+    [{ REDIS_SENTINELS: 'a:26379' }, /REDIS_SENTINEL_NAME .* is required with REDIS_SENTINELS/],
+    [{ REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINEL_NAME is set without REDIS_SENTINELS/],
+    [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINEL_PASSWORD: 'x' }, /REDIS_SENTINEL_PASSWORD is set without/],
+    [{ REDIS_URL: 'redis://a:1', REDIS_PASSWORD: 'x' }, /with REDIS_URL the password goes in the URL/],
+    [{ REDIS_PASSWORD: 'x' }, /REDIS_PASSWORD is set without REDIS_SENTINELS or REDIS_CLUSTER_NODES/],
+    [{ REDIS_CLUSTER_NODES: 'a:1,b' }, /REDIS_CLUSTER_NODES entry 2 \("b"\) is not host:port/],
+    [{ REDIS_CLUSTER_NODES: 'a:70000' }, /REDIS_CLUSTER_NODES entry 1/],
+    [{ REDIS_CLUSTER_NODES: ' , ' }, /REDIS_CLUSTER_NODES lists no host:port/],
+    [{ REDIS_SENTINELS: 'a:b:1', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS entry 1/],
+    [{ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'my master' }, /REDIS_SENTINEL_NAME/],
+  ])('refuses the Redis settings %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never puts a Redis password in its error message', () => {
+    for (const env of [
+      { REDIS_URL: 'redis://a:1', REDIS_PASSWORD: 'zzzz-redis' },
+      { REDIS_CLUSTER_NODES: 'a:1,bad', REDIS_PASSWORD: 'zzzz-redis' },
+      { REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_PASSWORD: 'zzzz-redis' },
+    ]) {
+      expect(() => loadConfig(env)).toThrow(/^(?!.*zzzz)/s);
+    }
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
     [{ LOGIN_CODE_REPLAY_WINDOW: '31' }, /LOGIN_CODE_REPLAY_WINDOW/],

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
-import { killOnExit } from './kill-on-exit.js';
+import { killOnExit } from './reaper.js';
 
 export interface NodeService {
   readonly name: string;
@@ -56,13 +56,8 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const forget = killOnExit(child);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
-      forget();
-      resolve(code);
-    });
-  });
+  killOnExit(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-2 * OUTPUT_TAIL);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
-import { killOnExit } from './kill-on-exit.js';
+import { killOnExit } from './reaper.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -19,6 +19,12 @@ export interface RedisServerHandle {
   /** Stop it for good. */
   stop(): Promise<void>;
 }
+
+/**
+ * A master waits 5 s (repl-diskless-sync-delay) for more replicas before it sends its data to one;
+ * a test topology wants its replicas in sync at once.
+ */
+export const REPLICATE_AT_ONCE = ['--repl-diskless-sync-delay', '0'] as const;
 
 export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -53,7 +59,14 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
  * never share the machine's Redis, so nothing they do (including killing it) touches anyone else.
  */
 export async function startRedisServer(
-  options: { port?: number; args?: string[]; dir?: string } = {},
+  options: {
+    port?: number;
+    args?: string[];
+    /** Its working directory (where a replica sync writes its RDB file); by default the caller's. */
+    dir?: string;
+    /** A config file read before the arguments (a Sentinel needs one it can rewrite). */
+    configFile?: string;
+  } = {},
 ): Promise<RedisServerHandle> {
   if (!hasRedisServer()) {
     throw new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does this)');
@@ -66,6 +79,7 @@ export async function startRedisServer(
     const proc = spawn(
       'redis-server',
       [
+        ...(options.configFile === undefined ? [] : [options.configFile]),
         '--port',
         String(port),
         '--bind',
@@ -81,9 +95,8 @@ export async function startRedisServer(
       ],
       { stdio: 'ignore' },
     );
-    const forget = killOnExit(proc);
-    proc.once('exit', forget);
     child = proc;
+    killOnExit(proc);
     await waitFor(() => ping(port), `redis-server on port ${port}`);
   };
 

@@ -1,13 +1,13 @@
 import fastifyRedis from '@fastify/redis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { Cluster, Redis } from 'ioredis';
+import type { Config, RedisAddress, RedisConnection } from '../config.js';
 import { createSealer, type Sealer } from '../sealing.js';
 import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
 import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
 import { createMemoryStore } from '../stores/memory-store.js';
-import { createRedisStore, isRedisUnavailable } from '../stores/redis-store.js';
+import { createRedisStore, isRedisUnavailable, type RedisClient } from '../stores/redis-store.js';
 import type { Store } from '../stores/store.js';
 
 declare module 'fastify' {
@@ -28,28 +28,90 @@ export interface RedisClientOptions {
   commandTimeoutMs?: number;
 }
 
+// Reconnection keeps trying every ≤ 500 ms, forever: the server recovers once Redis is back.
+const reconnectDelay = (attempt: number) => Math.min(50 * attempt, 500);
+
 /**
  * An ioredis client that fails fast instead of queueing: with Redis down a command rejects at once
  * (no offline queue, no per-request retries), a hung Redis is cut off by the command timeout, and
- * the connection keeps coming back on its own every ≤ 500 ms once Redis returns.
+ * the connection keeps coming back on its own once Redis returns. Sentinel and Cluster are ioredis's
+ * own clients: they find the master (again, after a failover) and follow MOVED/ASK themselves.
  */
-export function createRedisClient(url: string, options: RedisClientOptions = {}): Redis {
-  return new Redis(url, {
+export function createRedisClient(connection: RedisConnection, options: RedisClientOptions = {}): RedisClient {
+  const perConnection = {
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+  };
+  const failFast = {
+    ...perConnection,
     lazyConnect: true,
     enableOfflineQueue: false,
     enableAutoPipelining: true,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
-    connectTimeout: 1000,
-    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
-  });
+    retryStrategy: reconnectDelay,
+  };
+  switch (connection.mode) {
+    case 'url':
+      return new Redis(connection.url, failFast);
+    case 'sentinel':
+      return new Redis({
+        ...failFast,
+        sentinels: connection.sentinels.map(({ host, port }) => ({ host, port })),
+        name: connection.name,
+        ...(connection.password === undefined ? {} : { password: connection.password }),
+        ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
+        sentinelRetryStrategy: reconnectDelay,
+        sentinelCommandTimeout: 500,
+        // A dead master closes the connection and reconnecting asks Sentinel again; a demoted
+        // master still reachable answers READONLY: reconnect then too. Not `failoverDetector`:
+        // in ioredis 6.0.0 its +switch-master arriving while the client is reconnecting ends the
+        // client for good (status "end", every command "Connection is closed.").
+        reconnectOnError: (error) => error.message.startsWith('READONLY'),
+      });
+    case 'cluster':
+      return new Cluster(
+        connection.nodes.map(({ host, port }) => ({ host, port })),
+        {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: reconnectDelay,
+          // A command whose master just died is retried on the slot's new owner every 100 ms, at
+          // most 6 times (MOVED, ASK, TRYAGAIN and CLUSTERDOWN count too): ≈ 0.6 s, then 503.
+          maxRedirections: 6,
+          retryDelayOnFailover: 100,
+          retryDelayOnClusterDown: 100,
+          retryDelayOnTryAgain: 100,
+          slotsRefreshTimeout: 1000,
+          redisOptions: {
+            ...perConnection,
+            ...(connection.password === undefined ? {} : { password: connection.password }),
+          },
+        },
+      );
+  }
+}
+
+/** Names what the server connects to, for a start-up failure: addresses and variables, never a password. */
+export function describeRedis(connection: RedisConnection): string {
+  const list = (addresses: readonly RedisAddress[]) => addresses.map(({ host, port }) => `${host}:${port}`).join(',');
+  switch (connection.mode) {
+    case 'url': {
+      const { hostname, port } = new URL(connection.url);
+      return `Redis at ${hostname}:${port || 6379} (REDIS_URL)`;
+    }
+    case 'sentinel':
+      return `The Redis master "${connection.name}" of Sentinel ${list(connection.sentinels)} (REDIS_SENTINELS)`;
+    case 'cluster':
+      return `Redis Cluster ${list(connection.nodes)} (REDIS_CLUSTER_NODES)`;
+  }
 }
 
 /**
  * Connects, waiting up to timeoutMs for Redis to come up (it may start after us), or throws one
- * clear message; the URL's password is never part of it.
+ * clear message naming `what` (describeRedis); no password is ever part of it.
  */
-export async function connectRedis(client: Redis, timeoutMs = 5000): Promise<void> {
+export async function connectRedis(client: RedisClient, what: string, timeoutMs = 5000): Promise<void> {
   let lastError = '';
   const onError = (error: Error) => {
     lastError = error.message;
@@ -72,16 +134,19 @@ export async function connectRedis(client: Redis, timeoutMs = 5000): Promise<voi
     });
   } catch {
     client.disconnect();
-    const { host, port } = client.options;
     const reason = lastError ? ` (${lastError})` : '';
-    throw new Error(`Redis at ${host}:${port} (REDIS_URL) did not answer within ${timeoutMs / 1000} s${reason}`);
+    throw new Error(`${what} did not answer within ${timeoutMs / 1000} s${reason}`);
   } finally {
     client.off('error', onError);
   }
 }
 
-/** Logs an outage once when it starts and once when it ends, not once per reconnection attempt. */
-function watchConnection(client: Redis, log: FastifyBaseLogger) {
+/**
+ * Logs an outage once when it starts and once when it ends, not once per reconnection attempt. A
+ * Cluster stays up while one master fails over and reconnects to nodes on its own: a failing node
+ * is logged at most once every 10 s.
+ */
+function watchConnection(client: RedisClient, log: FastifyBaseLogger) {
   let healthy = true;
   client.on('error', (error: Error) => {
     if (!healthy) return;
@@ -93,10 +158,19 @@ function watchConnection(client: Redis, log: FastifyBaseLogger) {
     healthy = true;
     log.info('Redis connection restored');
   });
+  if (client instanceof Cluster) {
+    const loggedAt = new Map<string, number>();
+    client.on('node error', (error: Error, node: string) => {
+      const now = Date.now();
+      if (now - (loggedAt.get(node) ?? 0) < 10_000) return;
+      loggedAt.set(node, now);
+      log.error({ err: error, node }, 'Redis Cluster node failing; its slots answer 503 until it is back or replaced');
+    });
+  }
 }
 
 /**
- * The store (Redis through @fastify/redis when REDIS_URL is set, memory otherwise), the sealer for
+ * The store (Redis through @fastify/redis when one is configured, memory otherwise), the sealer for
  * secrets at rest and the session service built on both.
  */
 async function storePlugin(app: FastifyInstance, options: { config: Config }) {
@@ -104,10 +178,10 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const policy = sessionPolicy(config);
   let store: Store;
   let breaker = NEVER_OPEN;
-  if (config.redisUrl) {
-    const client = createRedisClient(config.redisUrl);
+  if (config.redis) {
+    const client = createRedisClient(config.redis);
     watchConnection(client, app.log);
-    await connectRedis(client);
+    await connectRedis(client, describeRedis(config.redis));
     await app.register(fastifyRedis, { client, closeClient: false });
     breaker = createCircuitBreaker({
       probe: () => client.ping(),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { AppError, StoreUnavailableError } from '../errors.js';
 import { type CircuitBreaker, NEVER_OPEN } from './circuit-breaker.js';
 import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
@@ -102,21 +102,36 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-// Replies that mean "Redis cannot serve right now" rather than "this command is wrong".
-const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|OOM|NOREPLICAS)\b/;
+// Replies that mean "Redis cannot serve this right now" rather than "this command is wrong": a
+// restart or failover in progress (a demoted master answers READONLY), a Cluster moving or
+// missing a slot (ioredis follows MOVED and ASK itself; one reaches us only past its redirections).
+const TRANSIENT_REPLY = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK|BUSY|OOM|NOREPLICAS)\b/;
 
 /**
- * Whether a failed Redis call means Redis cannot serve (down, hung, loading...), as opposed to a
- * command Redis refused as wrong, which is a bug of ours and stays an error.
+ * Whether a failed command means the store is unavailable (503, retry shortly) rather than a bug
+ * (500): every error that is not a Redis reply is the connection's (closed, refused, timed out,
+ * no master yet, too many Cluster redirections), and so are the transient replies above.
+ */
+export function isTransientStoreError(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  return error.name !== 'ReplyError' || TRANSIENT_REPLY.test(error.message);
+}
+
+/** One server or a Sentinel-managed master (`Redis`), or a Cluster: the store speaks to either. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Whether a failed Redis call means the store is unavailable (503, retry shortly; the breaker
+ * opens) rather than a command Redis refused as wrong, a bug of ours that stays an error.
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   if (error instanceof AppError) return false;
-  return !(error instanceof Error && error.name === 'ReplyError' && !TRANSIENT_REPLY.test(error.message));
+  return isTransientStoreError(error);
 }
 
 export interface RedisStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   policy: SessionPolicy;
   /** The server's default app: its sessions and user records leave the appid out (fewer bytes). */
@@ -127,9 +142,11 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The store on Redis. Each script touches one key, or keys sharing a hash tag, so the layout
- * works on Redis Cluster. The client is expected to fail fast (no offline queue, a short command
- * timeout): any connection failure becomes StoreUnavailableError at once.
+ * The store on Redis: one server, a Sentinel-managed master or a Cluster. Every command and script
+ * names exactly one key (a session, a user's record, a claim, a token, a lock or a counter), so no
+ * operation spans two Cluster slots and no key needs a hash tag; a script's key is always declared
+ * in KEYS, which Cluster routes by. The client is expected to fail fast (no offline queue, a short
+ * command timeout): any connection failure becomes StoreUnavailableError at once.
  */
 export function createRedisStore(options: RedisStoreOptions): Store {
   const { redis, prefix, policy, defaultAppid } = options;

@@ -1,21 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { accessTokenCacheCases } from '@wxauth/wechat/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, createRedisClient } from '../../src/plugins/store.js';
 import { createSealer } from '../../src/sealing.js';
 import { createAccessTokenCache } from '../../src/stores/access-token-cache.js';
 import { createMemoryStore } from '../../src/stores/memory-store.js';
-import { createRedisStore } from '../../src/stores/redis-store.js';
+import { createRedisStore, type RedisClient } from '../../src/stores/redis-store.js';
 import type { Store } from '../../src/stores/store.js';
 import { useRedisServer } from '../support/redis.js';
 import { SUITE_POLICY } from './store-suite.js';
 
 const redisServer = useRedisServer();
-let redis: Redis;
+let redis: RedisClient;
 beforeAll(async () => {
-  redis = createRedisClient(redisServer.server().url);
-  await connectRedis(redis);
+  redis = createRedisClient({ mode: 'url', url: redisServer.server().url });
+  await connectRedis(redis, 'the test Redis');
 });
 afterAll(() => {
   redis.disconnect();

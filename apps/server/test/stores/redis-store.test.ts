@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { type RedisServerHandle, startRedisServer } from '@wxauth/testkit';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { connectRedis, createRedisClient } from '../../src/plugins/store.js';
-import { createRedisStore } from '../../src/stores/redis-store.js';
+import { createRedisStore, isTransientStoreError, type RedisClient } from '../../src/stores/redis-store.js';
 import { FAIL_FAST_MS } from '../support/redis.js';
 import { describeStore, SUITE_POLICY } from './store-suite.js';
 
 let server: RedisServerHandle;
-let redis: Redis;
+let redis: RedisClient;
 beforeAll(async () => {
   server = await startRedisServer();
-  redis = createRedisClient(server.url);
-  await connectRedis(redis);
+  redis = createRedisClient({ mode: 'url', url: server.url });
+  await connectRedis(redis, 'the test Redis');
 });
 afterAll(async () => {
   redis.disconnect();
@@ -58,8 +57,8 @@ describe('redis store', () => {
 
   it('rejects with StoreUnavailableError at once when Redis is down, and recovers when it is back', async () => {
     const own = await startRedisServer();
-    const client = createRedisClient(own.url);
-    await connectRedis(client);
+    const client = createRedisClient({ mode: 'url', url: own.url });
+    await connectRedis(client, 'the test Redis');
     const store = createRedisStore({ redis: client, prefix: 'x:', policy: SUITE_POLICY });
     await store.createSession('a', { appid: 'wx0000000000000001', openid: 'o-1' });
     await own.kill();
@@ -82,5 +81,30 @@ describe('redis store', () => {
     expect(await store.touchSession('a')).toBeNull();
     client.disconnect();
     await own.stop();
+  });
+});
+
+describe('which Redis failures answer 503 STORE_UNAVAILABLE rather than 500', () => {
+  const reply = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
+  it.each([
+    ['a closed connection', new Error('Connection is closed.'), true],
+    ['a command timeout', new Error('Command timed out'), true],
+    ['a Cluster not ready', new Error("Cluster isn't ready and enableOfflineQueue options is false"), true],
+    [
+      'a Cluster past its redirections',
+      new Error('Too many Cluster redirections. Last error: Connection is closed.'),
+      true,
+    ],
+    ['a Cluster without a slot owner', reply('CLUSTERDOWN Hash slot not served'), true],
+    ['a slot being migrated', reply('TRYAGAIN Multiple keys request during rehashing of slot'), true],
+    ['a slot moved', reply('MOVED 3999 127.0.0.1:6381'), true],
+    ['a slot asked elsewhere', reply('ASK 3999 127.0.0.1:6381'), true],
+    ['a demoted master', reply("READONLY You can't write against a read only replica."), true],
+    ['a replica cut off from its master', reply('MASTERDOWN Link with MASTER is down'), true],
+    ['a restart loading its data', reply('LOADING Redis is loading the dataset in memory'), true],
+    ['keys in two slots (a bug)', reply("CROSSSLOT Keys in request don't hash to the same slot"), false],
+    ['a wrong command (a bug)', reply('ERR wrong number of arguments'), false],
+  ])('%s: %s', (_what, error, transient) => {
+    expect(isTransientStoreError(error)).toBe(transient);
   });
 });

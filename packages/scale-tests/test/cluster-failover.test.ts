@@ -1,0 +1,31 @@
+import { startRedisCluster } from '@wxauth/testkit';
+import { describe, expect, it } from 'vitest';
+import { failoverUnderLoad } from './support/failover.js';
+import { sharedSimulator, useFleet } from './support/stack.js';
+import { tourEveryRoute } from './support/tour.js';
+
+const LOGIN_RATE_LIMIT = 5;
+const simulator = sharedSimulator();
+const stack = useFleet({
+  servers: 2,
+  start: () => startRedisCluster(),
+  redisEnv: (cluster) => ({ REDIS_CLUSTER_NODES: cluster.nodes }),
+  env: { LOGIN_RATE_LIMIT: String(LOGIN_RATE_LIMIT) },
+});
+
+describe('servers on a Redis Cluster of three masters', () => {
+  it('serve every route with no cross-slot or redirection error reaching a request', async () => {
+    const { fleet } = stack();
+    // Two users, each with sessions, claims and counters: their keys land on every master.
+    for (const user of ['a', 'b']) {
+      await tourEveryRoute(fleet, simulator, `cluster-tour-${user}`, LOGIN_RATE_LIMIT);
+    }
+    expect(fleet.output()).not.toMatch(/CROSSSLOT|MOVED|ASK |"level":[56]0/);
+  });
+
+  it('ride out a master dying under load, its replica promoted, every route working again by itself', async () => {
+    const { fleet, topology: cluster } = stack();
+    await failoverUnderLoad(fleet, simulator, cluster, 'cluster');
+    await tourEveryRoute(fleet, simulator, 'cluster-tour-after', LOGIN_RATE_LIMIT);
+  });
+});
