@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,7 @@ describe('the deployable server folder (pnpm --filter @wxauth/server deploy --pr
         script: join(folder, 'dist', 'server.js'),
         env: {
           NODE_ENV: 'production',
+          SESSION_KEY_SECRET: randomBytes(32).toString('base64'),
           ...redis.env(),
           WECHAT_APPID: TEST_APP.appid,
           WECHAT_SECRET: TEST_APP.secret,

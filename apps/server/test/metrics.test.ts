@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { freePort } from '@wxauth/testkit';
 import { describe, expect, it } from 'vitest';
 import { buildTestApp, call } from './helper.js';
@@ -5,6 +6,8 @@ import { useRedisServer } from './support/redis.js';
 import { useSimulatedWorld } from './support/simulator.js';
 
 const redis = useRedisServer();
+// Production rules, as deployments run metrics: they need a sealing secret.
+const production = { NODE_ENV: 'production', SESSION_KEY_SECRET: randomBytes(32).toString('base64') };
 const world = useSimulatedWorld();
 
 /** The value of one sample of Prometheus' text format, or undefined when absent. */
@@ -31,7 +34,7 @@ describe('Prometheus metrics', () => {
   });
 
   it('with METRICS=on count requests by route and status, logins by outcome, WeChat calls by errcode, store operations', async () => {
-    const { app, code } = await world.start({ ...redis.env(), METRICS: 'on', NODE_ENV: 'production' });
+    const { app, code } = await world.start({ ...redis.env(), METRICS: 'on', ...production });
     expect((await call(app, 'login', { body: { code: await code('alice') } })).status).toBe(200);
     expect((await call(app, 'login', { body: { code: 'not-a-code-wechat-gave' } })).status).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
@@ -59,7 +62,7 @@ describe('Prometheus metrics', () => {
 
   it('with METRICS_PORT serve /metrics on that port only, off the API', async () => {
     const port = await freePort();
-    const { app } = await world.start({ ...redis.env(), METRICS_PORT: String(port), NODE_ENV: 'production' });
+    const { app } = await world.start({ ...redis.env(), METRICS_PORT: String(port), ...production });
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
     const response = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(response.status).toBe(200);

@@ -19,7 +19,7 @@ export interface Reply {
 export interface CallOptions {
   body?: object;
   token?: string;
-  /** The client IP the server sees (every server runs with TRUST_PROXY=true). */
+  /** The client IP the server sees (every server trusts X-Forwarded-For from loopback). */
   ip?: string;
 }
 

@@ -52,8 +52,8 @@ export async function startFleet(
           WECHAT_SECRET: TEST_APP.secret,
           WECHAT_API_BASE: options.simulator.url,
           SESSION_KEY_SECRET: sealingKey,
-          // Behind a load balancer: the client IP comes from X-Forwarded-For.
-          TRUST_PROXY: 'true',
+          // Behind a load balancer on loopback: the client IP comes from its X-Forwarded-For.
+          TRUST_PROXY: '127.0.0.1',
           REDIS_KEY_PREFIX: 'scale:',
           ...options.redis,
           ...options.env,
