@@ -34,6 +34,7 @@ describe('getPhoneNumber', () => {
       phoneNumber: `+852${DEFAULT_USERS.overseas.phone}`,
       purePhoneNumber: DEFAULT_USERS.overseas.phone,
       countryCode: '852',
+      watermark: { appid, timestamp: expect.any(Number) },
     });
   });
 
