@@ -13,8 +13,9 @@ import { useRedisServer } from './support/redis.js';
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const redis = useRedisServer();
 
-// `pnpm deploy` copies the server and installs its production dependencies from the store
-// (--offline: everything is there after `pnpm install`): ~20 s alone, 90–200 s beside the rest of
+// `pnpm deploy` copies the server and installs its production dependencies from the store. Not
+// --offline: the packages are in the store after `pnpm install --frozen-lockfile`, but the
+// registry metadata legacy deploy resolves with is not (a fresh store has none): ~20 s alone, 90–200 s beside the rest of
 // `pnpm test` on a loaded 2-core machine (about 10 s of CPU, the rest waiting). The bound is for a hang.
 const DEPLOY_TIMEOUT_MS = 420_000;
 let folder = '';
@@ -23,7 +24,7 @@ let work = '';
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wxauth-deploy-'));
   folder = join(work, 'server');
-  await promisify(execFile)('pnpm', ['--filter', '@wxauth/server', 'deploy', '--prod', '--offline', folder], {
+  await promisify(execFile)('pnpm', ['--filter', '@wxauth/server', 'deploy', '--prod', '--prefer-offline', folder], {
     cwd: repoRoot,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', npm_config_update_notifier: 'false' },
     timeout: DEPLOY_TIMEOUT_MS,
