@@ -26,20 +26,19 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
   const hashOf = (handle: string) => `${prefix}${userKey(handle)}`;
   const fieldOf = (ref: SessionRef) => Buffer.from(ref.field, 'base64url');
   const storedAppid = (appid: string) => (appid === defaultAppid ? '' : appid);
-  const identity = (user: SessionUser) => (user.unionid === undefined ? user.openid : `${user.openid}|${user.unionid}`);
 
-  /** The user a hash's `i` and `a` fields name, or null when it names none. */
-  function userOf(i: string | null, a: string | null): SessionUser | null {
-    const [openid = '', unionid = ''] = (i ?? '').split('|');
-    const appid = a ?? defaultAppid;
-    if (openid === '' || appid === undefined) return null;
-    return unionid === '' ? { appid, openid } : { appid, openid, unionid };
+  /** The user a hash's identity fields (i, u, a) name, or null when they name none. */
+  function userOf(i: Buffer | null | undefined, u: Buffer | null | undefined, a: Buffer | null | undefined) {
+    const appid = a ? a.toString('utf8') : defaultAppid;
+    if (!i || appid === undefined) return null;
+    const user: SessionUser = { appid, openid: unpackId(i) };
+    if (u) user.unionid = unpackId(u);
+    return user;
   }
 
-  const text = (value: Buffer | null | undefined) => value?.toString('utf8') ?? null;
   /** Whether a hash's identity fields name this user (and not another sharing the handle). */
   const isTheirs = (i: Buffer | null | undefined, a: Buffer | null | undefined, appid: string, openid: string) => {
-    const user = userOf(text(i), text(a));
+    const user = userOf(i, null, a);
     return user?.appid === appid && user.openid === openid;
   };
 
@@ -65,7 +64,8 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
           policy.maxAgeMs,
           policy.expiredGraceMs,
           policy.maxPerUser,
-          identity(user),
+          packId(user.openid),
+          user.unionid === undefined ? '' : packId(user.unionid),
           storedAppid(user.appid),
           secret === undefined ? '' : Buffer.from(secret),
         );
@@ -81,9 +81,9 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       return run(async (): Promise<SessionLookup | null> => {
         const key = hashOf(ref.handle);
         const field = fieldOf(ref);
-        const [value, i, a] = await redis.hmgetBuffer(key, field, 'i', 'a');
+        const [value, i, u, a] = await redis.hmgetBuffer(key, field, 'i', 'u', 'a');
         const times = value ? decodeTimes(value) : null;
-        const user = userOf(text(i), text(a));
+        const user = userOf(i, u, a);
         if (!times || !user) return null;
         const t = now();
         const outcome = touchOutcome(times, t, policy);
@@ -99,8 +99,8 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       const ref = parseSessionId(id);
       if (!ref) return Promise.resolve(null);
       return run(async () => {
-        const found = await redis.wxauthLogout(hashOf(ref.handle), fieldOf(ref));
-        return found ? userOf(found[0], found[1]) : null;
+        const found = await redis.wxauthLogoutBuffer(hashOf(ref.handle), fieldOf(ref));
+        return found ? userOf(...found) : null;
       });
     },
 
@@ -133,4 +133,20 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     // The Redis connection belongs to the plugin that opened it (plugins/store.ts).
     close: async () => {},
   };
+}
+
+/**
+ * An identifier as the hash keeps it: WeChat's openids and unionids (28 base64url characters) as
+ * the 21 bytes they encode, after a zero byte that no identifier starts with; any other one as its
+ * text: seven bytes less per user (bytes per login are a benchmark figure).
+ */
+export function packId(id: string): Buffer {
+  const bytes = Buffer.from(id, 'base64url');
+  return id.length % 4 === 0 && bytes.toString('base64url') === id
+    ? Buffer.concat([Buffer.alloc(1), bytes])
+    : Buffer.from(id, 'utf8');
+}
+
+export function unpackId(stored: Buffer): string {
+  return stored[0] === 0 ? stored.subarray(1).toString('base64url') : stored.toString('utf8');
 }
