@@ -51,7 +51,7 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     createSession: (id, user, secret) => {
       const ref = parseSessionId(id);
       if (ref?.handle !== userHandle(user.appid, user.openid)) {
-        throw new TypeError('the session id does not name a session of this user');
+        return Promise.reject(new TypeError('the session id does not name a session of this user'));
       }
       return run(async () => {
         const createdAt = now();
