@@ -28,9 +28,9 @@ export interface MemoryResult {
 }
 
 export interface SettledLogins {
-  /** The short-lived keys found after the logins (some may have expired already). */
+  /** The short-lived keys there right after the logins (some had expired already). */
   transientKeys: number;
-  /** used_memory freed by deleting them (what their expiry does), per key: their share of a login while they live. */
+  /** used_memory they held (freed by their deletion or expiry), per key: their share of a login while they live. */
   bytesPerTransientKey: number;
   /** What a login leaves once its short-lived keys are gone, per login. */
   bytesPerLogin: number;
@@ -113,6 +113,7 @@ export async function measureMemory(subject: MemorySubject, sessions: number): P
     const usedMemoryBefore = await usedMemory(redis);
     await subject.createSessions(target.url, sessions);
     const usedMemoryAfter = await usedMemory(redis);
+    const keysAfter = await redis.dbsize();
 
     // Deleting the short-lived keys frees what their expiry would, without waiting for it.
     let settled: SettledLogins | undefined;
@@ -120,9 +121,11 @@ export async function measureMemory(subject: MemorySubject, sessions: number): P
     if (subject.transient) {
       await deleteKeys(redis, transient);
       const usedSettled = await usedMemory(redis);
+      // Counted by DBSIZE at both ends: claims that expire while they are listed count too.
+      const gone = keysAfter - (await redis.dbsize());
       settled = {
-        transientKeys: transient.length,
-        bytesPerTransientKey: transient.length === 0 ? 0 : (usedMemoryAfter - usedSettled) / transient.length,
+        transientKeys: gone,
+        bytesPerTransientKey: gone === 0 ? 0 : (usedMemoryAfter - usedSettled) / gone,
         bytesPerLogin: (usedSettled - usedMemoryBefore) / sessions,
       };
     }

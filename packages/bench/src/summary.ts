@@ -169,7 +169,7 @@ function memoryFigures(result: MemoryResult): Figure[] {
       value: settled.bytesPerLogin + settled.bytesPerTransientKey,
       unit: 'B',
       basis,
-      note: `the claim's share ${Math.round(settled.bytesPerTransientKey)} B (used_memory freed by deleting the ${claims} claims found, per claim); all keys right after the logins, some claims expired already: ${Math.round(result.bytesPerSession)} B per login`,
+      note: `the claim's share ${Math.round(settled.bytesPerTransientKey)} B (used_memory the ${claims} claims there after the logins held, per claim); all keys right after the logins, some claims expired already: ${Math.round(result.bytesPerSession)} B per login`,
     },
     {
       name: `Redis bytes per login once its code claim has expired, ${result.stack}`,
