@@ -2,9 +2,8 @@ import fastifyRedis from '@fastify/redis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Cluster, Redis } from 'ioredis';
+import { sessionPolicy } from '../auth/sessions.js';
 import type { Config, RedisAddress, RedisConnection } from '../config.js';
-import { createSealer, type Sealer } from '../sealing.js';
-import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
 import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
 import type { KeyValueStore } from '../stores/key-value-store.js';
 import { createMemoryKeyValueStore } from '../stores/memory-key-value-store.js';
@@ -22,8 +21,6 @@ declare module 'fastify' {
     keyValueStore: KeyValueStore;
     /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
     storeBreaker: CircuitBreaker;
-    sealer: Sealer;
-    sessions: Sessions;
   }
 }
 
@@ -177,8 +174,8 @@ function watchConnection(client: RedisClient, log: FastifyBaseLogger) {
 }
 
 /**
- * The stores (Redis through @fastify/redis when one is configured, memory otherwise), the sealer
- * for secrets at rest and the session service built on them.
+ * The stores: on Redis when one is configured, through @fastify/redis's client (the rate limiter's
+ * too), behind one circuit breaker; in memory otherwise.
  */
 async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
@@ -203,7 +200,7 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
       // quit() waits for pending replies; with Redis gone it cannot, so drop the socket instead.
       await client.quit().catch(() => client.disconnect());
     });
-    const backend = { redis: client, prefix: config.keyPrefix, breaker };
+    const backend = { redis: app.redis, prefix: config.keyPrefix, breaker };
     userStore = createRedisUserStore({ ...backend, policy, defaultAppid: config.wechat.apps[0].appid });
     keyValueStore = createRedisKeyValueStore(backend);
   } else {
@@ -213,12 +210,9 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
     });
     [userStore, keyValueStore] = [users, values];
   }
-  const sealer = createSealer(config.sealing);
   app.decorate('userStore', userStore);
   app.decorate('keyValueStore', keyValueStore);
   app.decorate('storeBreaker', breaker);
-  app.decorate('sealer', sealer);
-  app.decorate('sessions', createSessions(userStore, sealer, policy));
 }
 
 export default fp(storePlugin, { name: 'store' });

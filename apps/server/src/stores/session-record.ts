@@ -66,8 +66,3 @@ export function touchOutcome(times: SessionTimes, now: number, policy: SessionPo
   const lastSeen = slide ? now : times.lastSeen;
   return { state: 'live', expiresAt: Math.min(lastSeen + policy.idleMs, times.createdAt + policy.maxAgeMs), slide };
 }
-
-/** Identifiers go into '|'-separated values and key names: WeChat's are URL-safe, anything else is refused. */
-export function isSafeIdentifier(value: string): boolean {
-  return /^[A-Za-z0-9_-]{1,128}$/.test(value);
-}
