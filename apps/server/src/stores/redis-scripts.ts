@@ -94,12 +94,15 @@ return redis.call('HMGET', KEYS[1], 'i', 'u', 'a')
 `;
 
 /**
- * Ends every session of the hash at once, keeping its identity and session_keys; returns how many
- * had not ended past the grace period. ARGV: now, idleMs, maxAgeMs, graceMs.
+ * Ends every session of the hash at once if it is the user's, keeping its identity and
+ * session_keys; returns how many had not ended past the grace period.
+ * ARGV: now, idleMs, maxAgeMs, graceMs, openid, appid or ''.
  */
 const LOGOUT_ALL = `${SESSION_END}
 local key = KEYS[1]
 local now, idle, maxAge, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local who = redis.call('HMGET', key, 'i', 'a')
+if who[1] ~= ARGV[5] or (who[2] or '') ~= ARGV[6] then return 0 end
 local count = 0
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do

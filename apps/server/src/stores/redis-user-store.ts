@@ -42,8 +42,6 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     return user?.appid === appid && user.openid === openid;
   };
 
-  const policyArgs = () => [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs];
-
   return {
     kind: 'redis',
     userRecordName: hashOf,
@@ -105,12 +103,17 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     },
 
     deleteUserSessions: (appid, openid) =>
-      run(async () => {
-        const key = hashOf(userHandle(appid, openid));
-        const [i, a] = await redis.hmgetBuffer(key, 'i', 'a');
-        if (!isTheirs(i, a, appid, openid)) return 0;
-        return redis.wxauthLogoutAll(key, ...policyArgs());
-      }),
+      run(() =>
+        redis.wxauthLogoutAll(
+          hashOf(userHandle(appid, openid)),
+          now(),
+          policy.idleMs,
+          policy.maxAgeMs,
+          policy.expiredGraceMs,
+          packId(openid),
+          storedAppid(appid),
+        ),
+      ),
 
     getUserSecrets: (appid, openid) =>
       run(async () => {
