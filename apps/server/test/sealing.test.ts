@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { createSealer } from '../src/sealing.js';
-import { buildTestApp, call, login } from './helper.js';
-import { createFakeWeChat } from './support/fake-wechat.js';
+import { call, login } from './helper.js';
 import { useRedisServer } from './support/redis.js';
+import { TEST_APP, useSimulatedWorld } from './support/simulator.js';
 
 const secret = () => randomBytes(32);
 const only = (current: Buffer, previous?: Buffer) => createSealer({ current, previous });
@@ -42,31 +41,75 @@ describe('sealing', () => {
   });
 });
 
-const redis = useRedisServer();
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
+describe("sealing a user's session_key", () => {
+  const wechatKey = randomBytes(16).toString('base64');
+
+  it('opens only under the record it was sealed for, and holds nothing of the key', () => {
+    const sealer = only(secret());
+    const sealed = sealer.sealSessionKey(wechatKey, 'wxa:u:{alice}');
+    expect(sealed.includes(Buffer.from(wechatKey, 'base64'))).toBe(false);
+    expect(sealer.openSessionKey(sealed, 'wxa:u:{alice}')).toBe(wechatKey);
+    expect(sealer.openSessionKey(sealed, 'wxa:u:{mallory}')).toBeNull();
+  });
+
+  it("is the same bytes for the same key and user (the store compares them), other bytes for another's", () => {
+    const sealer = only(secret());
+    expect(sealer.sealSessionKey(wechatKey, 'r')).toEqual(sealer.sealSessionKey(wechatKey, 'r'));
+    expect(sealer.sealSessionKey(wechatKey, 'r')).not.toEqual(sealer.sealSessionKey(wechatKey, 'other'));
+    expect(sealer.sealSessionKey(wechatKey, 'r')).not.toEqual(
+      sealer.sealSessionKey(randomBytes(16).toString('base64'), 'r'),
+    );
+  });
+
+  it("fits Redis's compact hash encoding: 30 bytes for a WeChat key, any other string kept as text", () => {
+    const sealer = only(secret());
+    expect(sealer.sealSessionKey(wechatKey, 'r')).toHaveLength(30);
+    for (const odd of ['', 'key1', 'AAAAAAAAAAAAAAAAAAAAAA', 'not base64 at all ✓']) {
+      expect(sealer.openSessionKey(sealer.sealSessionKey(odd, 'r'), 'r')).toBe(odd);
+    }
+  });
+
+  it('opens keys of the previous secret after a rotation; a tampered or unknown one is absent', () => {
+    const [oldSecret, newSecret] = [secret(), secret()];
+    const before = only(oldSecret).sealSessionKey(wechatKey, 'r');
+    expect(only(newSecret, oldSecret).openSessionKey(before, 'r')).toBe(wechatKey);
+    expect(only(newSecret).openSessionKey(before, 'r')).toBeNull();
+    const tampered = Buffer.from(before);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    expect(only(oldSecret).openSessionKey(tampered, 'r')).toBeNull();
+    expect(only(oldSecret).openSessionKey(before.subarray(0, 19), 'r')).toBeNull();
+  });
+
+  it('keeps keys plain without a secret, and refuses plain ones once a secret is set', () => {
+    const plain = createSealer(undefined).sealSessionKey(wechatKey, 'r');
+    expect(plain.toString()).toBe(`p:${wechatKey}`);
+    expect(createSealer(undefined).openSessionKey(plain, 'r')).toBe(wechatKey);
+    expect(only(secret()).openSessionKey(plain, 'r')).toBeNull();
+  });
 });
+
+const redis = useRedisServer();
+const world = useSimulatedWorld();
 
 describe('SESSION_KEY_SECRET rotation', () => {
   it('keeps session keys readable with the old secret as SESSION_KEY_SECRET_PREVIOUS, and only then', async () => {
-    const fake = createFakeWeChat();
+    const sim = await world.startSimulator();
     const env = redis.env();
-    const start = async (sealing: Record<string, string>) => {
-      const app = await buildTestApp({ ...env, ...sealing }, { wechat: fake.toolkit });
-      apps.push(app);
-      return app;
-    };
+    const start = (sealing: Record<string, string>) => world.startServer(sim, { ...env, ...sealing });
     const [oldSecret, newSecret] = [secret().toString('base64'), secret().toString('base64')];
-    const token = await login(await start({ SESSION_KEY_SECRET: oldSecret }), 'u-rotor-1');
-    const data = () => fake.encrypt('wx0000000000000001', 'o-rotor', { n: 1 });
+    const rotor = { appid: TEST_APP.appid, user: 'rotor' };
+    const token = await login(await start({ SESSION_KEY_SECRET: oldSecret }), await sim.login(rotor));
+    const data = async () => {
+      const { encryptedData, iv } = await sim.encrypt({ ...rotor, data: { n: 1 } });
+      return { encryptedData, iv };
+    };
 
     const rotated = await start({ SESSION_KEY_SECRET: newSecret, SESSION_KEY_SECRET_PREVIOUS: oldSecret });
-    expect((await call(rotated, 'decrypt', { token, body: data() })).status).toBe(200);
+    expect((await call(rotated, 'decrypt', { token, body: await data() })).status).toBe(200);
 
     // The old secret dropped: its values are absent, and the client is sent through a new login.
     const dropped = await start({ SESSION_KEY_SECRET: newSecret });
-    expect(await call(dropped, 'decrypt', { token, body: data() })).toMatchObject({
+    expect(await call(dropped, 'decrypt', { token, body: await data() })).toMatchObject({
       status: 400,
       body: { error: { code: 'SESSION_KEY_ROTATED', action: { kind: 'relogin-and-refetch' } } },
     });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuthenticatedSession } from '../auth/sessions.js';
 import { AppError } from '../errors.js';
-import type { AuthenticatedSession } from '../sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,4 +53,4 @@ async function authPlugin(app: FastifyInstance) {
   });
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['store'] });
+export default fp(authPlugin, { name: 'auth', dependencies: ['sessions'] });

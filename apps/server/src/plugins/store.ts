@@ -2,21 +2,25 @@ import fastifyRedis from '@fastify/redis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Cluster, Redis } from 'ioredis';
+import { sessionPolicy } from '../auth/sessions.js';
 import type { Config, RedisAddress, RedisConnection } from '../config.js';
-import { createSealer, type Sealer } from '../sealing.js';
-import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
 import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
-import { createMemoryStore } from '../stores/memory-store.js';
-import { createRedisStore, isRedisUnavailable, type RedisClient } from '../stores/redis-store.js';
-import type { Store } from '../stores/store.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
+import { createMemoryKeyValueStore } from '../stores/memory-key-value-store.js';
+import { createMemoryUserStore } from '../stores/memory-user-store.js';
+import { isRedisUnavailable, type RedisClient } from '../stores/redis-backend.js';
+import { createRedisKeyValueStore } from '../stores/redis-key-value-store.js';
+import { createRedisUserStore } from '../stores/redis-user-store.js';
+import type { UserStore } from '../stores/user-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    store: Store;
+    /** Each user's session_key and sessions. */
+    userStore: UserStore;
+    /** Claims, the access token and its lock. */
+    keyValueStore: KeyValueStore;
     /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
     storeBreaker: CircuitBreaker;
-    sealer: Sealer;
-    sessions: Sessions;
   }
 }
 
@@ -170,13 +174,14 @@ function watchConnection(client: RedisClient, log: FastifyBaseLogger) {
 }
 
 /**
- * The store (Redis through @fastify/redis when one is configured, memory otherwise), the sealer for
- * secrets at rest and the session service built on both.
+ * The stores: on Redis when one is configured, through @fastify/redis's client (the rate limiter's
+ * too), behind one circuit breaker; in memory otherwise.
  */
 async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
   const policy = sessionPolicy(config);
-  let store: Store;
+  let userStore: UserStore;
+  let keyValueStore: KeyValueStore;
   let breaker = NEVER_OPEN;
   if (config.redis) {
     const client = createRedisClient(config.redis);
@@ -195,22 +200,19 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
       // quit() waits for pending replies; with Redis gone it cannot, so drop the socket instead.
       await client.quit().catch(() => client.disconnect());
     });
-    store = createRedisStore({
-      redis: client,
-      prefix: config.keyPrefix,
-      policy,
-      defaultAppid: config.wechat.apps[0].appid,
-      breaker,
-    });
+    const backend = { redis: app.redis, prefix: config.keyPrefix, breaker };
+    userStore = createRedisUserStore({ ...backend, policy, defaultAppid: config.wechat.apps[0].appid });
+    keyValueStore = createRedisKeyValueStore(backend);
   } else {
-    store = createMemoryStore({ policy });
-    app.addHook('onClose', () => store.close());
+    const [users, values] = [createMemoryUserStore({ policy }), createMemoryKeyValueStore()];
+    app.addHook('onClose', async () => {
+      await Promise.all([users.close(), values.close()]);
+    });
+    [userStore, keyValueStore] = [users, values];
   }
-  const sealer = createSealer(config.sealing);
-  app.decorate('store', store);
+  app.decorate('userStore', userStore);
+  app.decorate('keyValueStore', keyValueStore);
   app.decorate('storeBreaker', breaker);
-  app.decorate('sealer', sealer);
-  app.decorate('sessions', createSessions(store, sealer, policy));
 }
 
 export default fp(storePlugin, { name: 'store' });
