@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { loopbackTimeouts, testConfig } from '@wxauth/vitest-config';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // The integration tests start real processes and talk over loopback; on a loaded 2-core CI
-    // machine the 5 s default is too tight. A real hang still fails, just later.
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+// The integration tests start a stack of real processes before they talk to it over loopback.
+export default testConfig({ ...loopbackTimeouts, hookTimeout: 30_000 });

@@ -1,3 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '@wxauth/vitest-config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+export default testConfig();

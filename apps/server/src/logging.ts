@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 
@@ -26,6 +27,18 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   }
   if (error.cause !== undefined && depth < 3) out['cause'] = serializeError(error.cause, depth + 1);
   return out;
+}
+
+/**
+ * Development's log, for a person reading `pnpm dev`: pino-pretty in pino's worker thread, written
+ * to stdout, where the dev stack labels each line with its process. Resolved from here: pino looks
+ * a bare target up from its own folder, which does not see the server's dependencies.
+ */
+function prettyTransport() {
+  return {
+    target: createRequire(import.meta.url).resolve('pino-pretty'),
+    options: { destination: 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+  };
 }
 
 /**
@@ -61,7 +74,8 @@ export function loggerOptions(config: Config, stream?: LogStream): NonNullable<F
       }),
       err: (error: unknown) => serializeError(error),
     },
-    ...(stream ? { stream } : {}),
+    // JSON in production and wherever a caller takes the lines (a test's capture).
+    ...(stream ? { stream } : config.production ? {} : { transport: prettyTransport() }),
   };
 }
 
@@ -75,10 +89,10 @@ type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
  * Each request's `request.log`, made real only when it writes a line. pino builds a child
- * eagerly, running the redaction paths over its bindings (the request id) on every request, which
- * cost several percent of a session check although LOG_LEVEL=warn writes nothing for it. The real
- * child is pino's own, so its lines and their redaction are unchanged. A class: one allocation per
- * request, its methods shared.
+ * eagerly, running the redaction paths over its bindings (the request id) on every request, work
+ * on the hot path of a session check that LOG_LEVEL=warn never uses. The real child is pino's own,
+ * so its lines and their redaction are unchanged. A class: one allocation per request, its
+ * methods shared.
  */
 class LazyRequestLogger implements FastifyBaseLogger {
   readonly #parent: FastifyBaseLogger;

@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   type NodeService,
-  packageScript,
   type RedisServerHandle,
   SIMULATED_APP,
+  startServer as startLoginServer,
   startStack as startLoginStack,
   startNodeService,
   startRedisServer,
 } from '@wxauth/testkit';
 
 const target = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, import.meta.url));
-const SERVER_SCRIPT = packageScript(import.meta.url, '@wxauth/server', 'dist/server.js');
 // One sealing secret for every server variant: each seals its session keys as production does.
 const SESSION_KEY_SECRET = randomBytes(32).toString('base64');
 
@@ -46,18 +45,25 @@ const profiling = (profileDir: string | undefined, name: string): string[] =>
     : [];
 
 /**
- * One process of the benchmark: only PATH and the spec's env reach it (the machine's REDIS_URL and
- * friends never leak into a variant); SIGTERM on stop, so that --cpu-prof writes its profile.
+ * How the benchmark runs each process: only PATH and its own env reach it (the machine's REDIS_URL
+ * and friends never leak into a variant); a long grace after SIGTERM, so that --cpu-prof writes
+ * its profile.
  */
+function processOptions(name: string, env: Record<string, string> | undefined, profileDir: string | undefined) {
+  return {
+    name,
+    nodeArgs: profiling(profileDir, name),
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...env },
+    stopGraceMs: 10_000,
+  };
+}
+
 function startTarget(spec: TargetSpec, profileDir?: string): Promise<NodeService> {
   return startNodeService({
-    name: spec.name,
+    ...processOptions(spec.name, spec.env, profileDir),
     script: spec.script,
-    nodeArgs: profiling(profileDir, spec.name),
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'production', ...spec.env },
     readyPath: spec.readyPath,
     readyWhenOk: true,
-    stopGraceMs: 10_000,
   });
 }
 
@@ -82,10 +88,7 @@ export const startExpress = (name: string, redisUrl: string, profileDir?: string
   );
 
 export const startServer = (name: string, simulatorUrl: string, redisUrl: string | undefined, profileDir?: string) =>
-  startTarget(
-    { name, script: SERVER_SCRIPT, readyPath: '/readyz', env: serverEnv(simulatorUrl, redisUrl) },
-    profileDir,
-  );
+  startLoginServer({ from: import.meta.url, ...processOptions(name, serverEnv(simulatorUrl, redisUrl), profileDir) });
 
 async function startAll(starts: (() => Promise<NodeService>)[]): Promise<NodeService[]> {
   const settled = await Promise.allSettled(starts.map((start) => start()));

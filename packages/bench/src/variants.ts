@@ -90,9 +90,9 @@ class CodeSupply {
   }
 
   async refill(run: RunShape): Promise<void> {
-    // Twice the fastest rate seen: on a shared machine one round runs at double the last one's
-    // rate; more while the only rate seen is the short warm-up's (with logins at about 5,000 a
-    // second, first rounds ran out of codes at 2.5×).
+    // Twice the fastest rate seen: on a shared machine one round can run at double the last one's
+    // rate. More while the only rate seen is the short warm-up's, which understates what the first
+    // measured round reaches on a fast machine.
     const headroom = run.rate === undefined && this.runs <= 1 ? 3.5 : 2;
     const count = Math.ceil((run.rate ?? this.rate) * run.seconds * headroom) + 2 * this.connections;
     this.codes = await mintCodes(this.simUrl, count);

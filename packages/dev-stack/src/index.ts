@@ -1,5 +1,6 @@
-export { bannerText, type Probe, probes, waitForStack } from './banner.js';
+export { bannerText, type Probe, probes, type WaitOptions, waitForStack } from './banner.js';
 export { isPortFree } from './ports.js';
+export { dropRepeats } from './repeats.js';
 export { runRole } from './run.js';
 export {
   type Env,
@@ -8,6 +9,7 @@ export {
   ROLES,
   type Role,
   readPorts,
+  repeatedLines,
   roleEnv,
   StackConfigError,
   type StackPorts,

@@ -116,3 +116,12 @@ export function roleEnv(role: Role, ports: StackPorts, env: Env): Record<string,
 export function listenerOf(role: Role): Listener | undefined {
   return role === 'weapp' ? undefined : role;
 }
+
+/**
+ * Lines a role's process prints again and again, to be shown once: Taro's H5 dev server prints
+ * webpack-dev-server's addresses several times while its first build runs (and the stack prints
+ * its URLs once everything answers).
+ */
+export function repeatedLines(role: Role): RegExp | undefined {
+  return role === 'h5' ? /\[webpack-dev-server\]/ : undefined;
+}

@@ -81,6 +81,27 @@ describe('wxauth-dev run', () => {
   });
 });
 
+// A stand-in for Taro's H5 dev server: webpack-dev-server announces its addresses on stderr, three
+// times while the first build runs; Taro reports its progress on stdout.
+const H5 = [
+  'const block = "<i> [webpack-dev-server] Project is running at:\\n<i> [webpack-dev-server] Loopback: http://localhost:" + process.env.H5_PORT + "/\\n";',
+  "for (let i = 0; i < 3; i += 1) { process.stdout.write('compiling\\n'); process.stderr.write(block); }",
+  "process.stdout.write('done\\n');",
+].join('\n');
+
+describe('wxauth-dev run h5', () => {
+  it("prints the H5 dev server's addresses once, and the rest of its output as it comes", async () => {
+    const port = await freePort();
+    const { child, output } = wrapper(['run', 'h5', '--', process.execPath, '-e', H5], { H5_PORT: String(port) });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output().split(`Loopback: http://localhost:${port}/`)).toHaveLength(2);
+    expect(output().split('Project is running at:')).toHaveLength(2);
+    expect(output().split('compiling')).toHaveLength(4);
+    expect(output()).toContain('done\n');
+  });
+});
+
 describe('waitForStack', () => {
   it('resolves once every probe answers, and reports what it is still waiting for', async () => {
     const [sim, server, h5] = [await freePort(), await freePort(), await freePort()];

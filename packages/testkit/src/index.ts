@@ -9,4 +9,12 @@ export {
 export { fieldsOf, redisCommand } from './redis-command.js';
 export { type RedisSentinelHandle, type RedisSentinelOptions, startRedisSentinel } from './redis-sentinel.js';
 export { hasRedisServer, ping, type RedisServerHandle, startRedisServer } from './redis-server.js';
-export { packageScript, SIMULATED_APP, type Stack, type StackOptions, startStack } from './stack.js';
+export {
+  packageScript,
+  type ServerOptions,
+  SIMULATED_APP,
+  type Stack,
+  type StackOptions,
+  startServer,
+  startStack,
+} from './stack.js';

@@ -48,6 +48,31 @@ export function packageScript(from: string, name: string, file: string): string 
   return join(dirname(createRequire(from).resolve(`${name}/package.json`)), file);
 }
 
+export interface ServerOptions {
+  /** Where @wxauth/server is resolved from: the caller's `import.meta.url`. */
+  from: string;
+  /** Names the process in errors. Default `server`. */
+  name?: string;
+  /** The server's whole environment, as `startNodeService` takes it (nothing is inherited). */
+  env: Record<string, string>;
+  nodeArgs?: readonly string[];
+  timeoutMs?: number;
+  cwd?: string;
+  stopGraceMs?: number;
+}
+
+/** The built login server (`pnpm start`'s entry point), found by its package name, ready once `/readyz` says so. */
+export function startServer(options: ServerOptions): Promise<NodeService> {
+  const { from, name = 'server', ...rest } = options;
+  return startNodeService({
+    ...rest,
+    name,
+    script: packageScript(from, '@wxauth/server', 'dist/server.js'),
+    readyPath: '/readyz',
+    readyWhenOk: true,
+  });
+}
+
 /**
  * The login stack as separate processes, each on a free port: a private redis-server (never the
  * machine's), the WeChat simulator's CLI and the built login server on that Redis and simulator.
@@ -85,12 +110,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       WECHAT_SECRET: SIMULATED_APP.secret,
       ...options.serverEnv,
     };
-    const server = await startNodeService({
-      name: 'server',
-      script: packageScript(options.from, '@wxauth/server', 'dist/server.js'),
+    const server = await startServer({
+      from: options.from,
       env: serverEnv,
-      readyPath: '/readyz',
-      readyWhenOk: true,
       timeoutMs,
       cwd: dir,
       ...(options.serverNodeArgs ? { nodeArgs: options.serverNodeArgs } : {}),

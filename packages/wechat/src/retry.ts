@@ -25,7 +25,12 @@ const BACKOFF_BASE_MS = 50;
 /** A retry with less time than this left would only time out. */
 const MIN_ATTEMPT_MS = 100;
 
-/** The pause before retry number `attempt` (1 = the first retry): jittered, doubling each time. */
+/**
+ * The pause before retry number `attempt` (1 = the first retry): jittered, doubling each time.
+ * The client's retry executor draws its pauses the same way (apps/client/src/auth/retry-executor.ts)
+ * with its own copy: the mini-program takes only types from our packages, no code. The server's
+ * claim polling is not a retry and polls without jitter (apps/server: claims).
+ */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   return BACKOFF_BASE_MS * 2 ** (attempt - 1) * (0.5 + random() / 2);
 }

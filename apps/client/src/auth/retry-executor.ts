@@ -186,6 +186,8 @@ export class RetryExecutor {
     const exponential = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** budget.retriesUsed);
     budget.retriesUsed += 1;
     // "Equal jitter": half fixed, half random, so a crowd of clients does not retry in lockstep.
+    // @wxauth/wechat's upstream retry draws its pauses the same way; the mini-program bundles no
+    // code of our packages, only their types, so the few lines are its own.
     const delay = exponential / 2 + (this.random() * exponential) / 2;
     const floor = Math.min(atLeastSeconds ?? 0, this.policy.maxWaitSeconds) * 1000;
     await this.pause(call, Math.max(delay, floor));

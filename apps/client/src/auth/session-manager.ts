@@ -12,7 +12,7 @@ import type { Api } from '../api/typed-api';
 import type { Platform } from './platform';
 import { failed, type Outcome, ok, RetryExecutor, type RetryPolicy } from './retry-executor';
 import { SessionError } from './session-error';
-import { readSession, SESSION_STORAGE_KEY, type StoredSession, writeSession } from './stored-session';
+import { SESSION_STORAGE_KEY, SessionStorage, type StoredSession } from './stored-session';
 
 export type SessionState =
   | { status: 'signedOut' }
@@ -45,10 +45,6 @@ interface PendingLogin {
   session: Promise<StoredSession>;
 }
 
-// Storage writes are synchronous bridge calls in WeChat: while requests keep sliding the expiry,
-// persist it only when it moved this much. A stale stored expiry only costs an early re-login.
-const PERSIST_STEP_MS = 30_000;
-
 const ignore = () => undefined;
 
 /**
@@ -66,10 +62,9 @@ export class SessionManager {
   private readonly appid: string | undefined;
   private readonly retry: RetryExecutor;
   private readonly now: () => number;
-  private readonly storageKey: string;
+  private readonly storage: SessionStorage;
 
   private current: StoredSession | undefined;
-  private persistedExpiresAt = 0;
   private pending: PendingLogin | undefined;
   // Bumped by every logout. A call remembers the epoch it started in; once that is over, the call
   // ends with `signed-out` instead of logging in again, and a login's result is discarded.
@@ -81,7 +76,7 @@ export class SessionManager {
     this.platform = options.platform;
     this.appid = options.appid;
     this.now = options.now ?? Date.now;
-    this.storageKey = options.storageKey ?? SESSION_STORAGE_KEY;
+    this.storage = new SessionStorage(this.platform.storage, options.storageKey ?? SESSION_STORAGE_KEY);
     const retry: ConstructorParameters<typeof RetryExecutor>[0] = {
       transport: (request) => this.platform.request(request),
       baseUrl: options.baseUrl,
@@ -92,8 +87,7 @@ export class SessionManager {
     if (options.random) retry.random = options.random;
     this.retry = new RetryExecutor(retry);
 
-    this.current = this.load();
-    this.persistedExpiresAt = this.current?.expiresAt ?? 0;
+    this.current = this.storage.load();
     this.snapshot = this.current ? { status: 'signedIn', user: this.current.user } : { status: 'signedOut' };
   }
 
@@ -231,7 +225,7 @@ export class SessionManager {
         throw new SessionError('signed-out', 'login');
       }
       this.current = session;
-      this.persist(session);
+      this.storage.save(session);
       this.setState({ status: 'signedIn', user: session.user });
       return session;
     } catch (error) {
@@ -328,48 +322,22 @@ export class SessionManager {
     if (this.current?.token !== session.token) return;
     // Measured from when the request left: the server's clock for it started later, never earlier.
     session.expiresAt = startedAt + expiresIn * 1000;
-    if (Math.abs(session.expiresAt - this.persistedExpiresAt) >= PERSIST_STEP_MS) this.persist(session);
+    this.storage.saveSlid(session);
   }
 
   /** Forgets the session if it is still the one holding `token` (see `authed`). */
   private drop(token: string): void {
     if (this.current?.token !== token) return;
     this.current = undefined;
-    this.removeStored();
+    this.storage.remove();
     this.setState({ status: 'signedOut' });
   }
 
   private clear(): void {
     this.epoch += 1;
     this.current = undefined;
-    this.removeStored();
+    this.storage.remove();
     this.setState({ status: 'signedOut' });
-  }
-
-  private load(): StoredSession | undefined {
-    try {
-      return readSession(this.platform.storage, this.storageKey);
-    } catch {
-      return undefined;
-    }
-  }
-
-  // Storage can fail (WeChat caps it at 10 MB): the session then lives in memory for this run.
-  private persist(session: StoredSession): void {
-    try {
-      writeSession(this.platform.storage, this.storageKey, session);
-      this.persistedExpiresAt = session.expiresAt;
-    } catch {
-      this.persistedExpiresAt = 0;
-    }
-  }
-
-  private removeStored(): void {
-    try {
-      this.platform.storage.remove(this.storageKey);
-    } catch {
-      // Nothing better to do: the in-memory state is already cleared.
-    }
   }
 
   private setState(state: SessionState): void {

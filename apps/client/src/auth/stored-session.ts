@@ -42,6 +42,57 @@ export function writeSession(storage: KeyValueStorage, key: string, session: Sto
   storage.set(key, JSON.stringify(persisted));
 }
 
+// Storage writes are synchronous bridge calls in WeChat: while requests keep sliding the expiry,
+// it is written only when it moved this much. A stale stored expiry only costs an early re-login.
+const PERSIST_STEP_MS = 30_000;
+
+/**
+ * Where the session outlives a restart of the mini-program. Storage can fail (WeChat caps it at
+ * 10 MB): the session then lives in memory for this run.
+ */
+export class SessionStorage {
+  private readonly storage: KeyValueStorage;
+  private readonly key: string;
+  private persistedExpiresAt = 0;
+
+  constructor(storage: KeyValueStorage, key: string) {
+    this.storage = storage;
+    this.key = key;
+  }
+
+  load(): StoredSession | undefined {
+    try {
+      const session = readSession(this.storage, this.key);
+      this.persistedExpiresAt = session?.expiresAt ?? 0;
+      return session;
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(session: StoredSession): void {
+    try {
+      writeSession(this.storage, this.key, session);
+      this.persistedExpiresAt = session.expiresAt;
+    } catch {
+      this.persistedExpiresAt = 0;
+    }
+  }
+
+  /** After a request slid the session's expiry: written once it has moved far enough. */
+  saveSlid(session: StoredSession): void {
+    if (Math.abs(session.expiresAt - this.persistedExpiresAt) >= PERSIST_STEP_MS) this.save(session);
+  }
+
+  remove(): void {
+    try {
+      this.storage.remove(this.key);
+    } catch {
+      // Nothing better to do: the in-memory state is already cleared.
+    }
+  }
+}
+
 function parse(text: string): StoredSession | undefined {
   let value: unknown;
   try {

@@ -203,7 +203,7 @@ describe('session manager against the server, Redis and the simulator', () => {
     const error = await inFlight;
     expect(error).toBeInstanceOf(SessionError);
     expect(error).toMatchObject({ kind: 'signed-out', route: 'session' });
-    // Before the fix: …, GET /auth/session 401, POST /auth/login 200, GET /auth/session 200.
+    // The 401 ends there: a login after it (POST /auth/login, then the replay) would undo the logout.
     expect(replies).toEqual(['POST /auth/login 200', ended, 'GET /auth/session 401']);
     expect(manager.state.status).toBe('signedOut');
     expect(storage.entries.size).toBe(0);
