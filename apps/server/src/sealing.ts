@@ -15,7 +15,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
  * Deterministic, because the store tells a login that brought the same session_key again from one
  * that brought a new one by comparing what it holds (the rotation rule lives in one place, the
  * store); small, because it sits in the user's Redis hash, whose compact encoding holds values of
- * at most 64 bytes (and bytes per login are a benchmark figure). It is SIV (Rogaway–Shrimpton's
+ * at most 64 bytes (beyond that a hash costs several times the memory). It is SIV (Rogaway–Shrimpton's
  * synthetic IV): the IV is HMAC-SHA256 of the associated data and the plaintext, cut to 96 bits,
  * which also authenticates, and AES-256-CTR under that IV encrypts. Equal sealed values reveal equal
  * keys for the same user and nothing else, which is exactly what the store compares. A WeChat

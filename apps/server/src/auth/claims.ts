@@ -110,6 +110,9 @@ export function createClaims(store: KeyValueStore) {
       if (value?.startsWith(SUCCESS)) return value.slice(1);
       if (value?.startsWith(FAILURE)) throw options.recall(value.slice(1));
       // Pending elsewhere (poll with a growing pause), or just released (claim it on the next turn).
+      // Not a retry like @wxauth/wechat's or the client's backoff (jittered, against a failing
+      // service): this waits for an outcome another instance is producing, so it polls one key
+      // often and briefly, without jitter (few waiters), until the claim's pending time is over.
       if (Date.now() > deadline) {
         throw new AppError(503, 'UPSTREAM_UNAVAILABLE', 'WeChat is not answering right now.', {
           action: { kind: 'relogin' },

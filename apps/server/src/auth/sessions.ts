@@ -46,8 +46,9 @@ export function sessionPolicy(config: Config): SessionPolicy {
 
 const TOKEN_BYTES = 32;
 const HANDLE_BYTES = 12;
-// The CSPRNG is asked for 64 tokens' worth at a time: one randomBytes call per token cost about
-// ten times as much as slicing a pooled buffer (Node pools randomUUID's entropy the same way).
+// The CSPRNG is asked for 64 tokens' worth at a time: a randomBytes call per token is a system
+// call and an allocation each, slicing a pooled buffer is neither (Node pools randomUUID's entropy
+// the same way).
 // Each token's bytes are wiped from the pool once taken.
 const RANDOM_BYTES = TOKEN_BYTES - HANDLE_BYTES;
 const randomPool = Buffer.alloc(RANDOM_BYTES * 64);

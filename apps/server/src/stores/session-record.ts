@@ -12,7 +12,7 @@ export interface SessionTimes {
  * A session's value in its user's hash: createdAt as 6 bytes big-endian epoch milliseconds (good
  * until year 10889), then lastSeen − createdAt in as few big-endian bytes as it needs (none for a
  * new session, 4 for up to 49 days). Binary and short because it is most of what a session costs
- * (bytes per login and per session are benchmark figures); the login script reads it with
+ * (it is what Redis memory grows by per session); the login script reads it with
  * string.byte, without parsing text.
  */
 export function encodeTimes(times: SessionTimes): Buffer {
