@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { AppError, StoreUnavailableError } from '../errors.js';
+import type { SessionCache } from '../session-cache/session-cache.js';
 import { type CircuitBreaker, NEVER_OPEN } from './circuit-breaker.js';
-import { decodeSession, encodeSession, touchOutcome } from './session-record.js';
+import { decodeSession, encodeSession, type SessionRecord, touchOutcome } from './session-record.js';
 import {
   assertSecret,
   type Clock,
@@ -139,6 +140,11 @@ export interface RedisStoreOptions {
   clock?: Clock;
   /** Fails calls at once while Redis is taken for down (plugins/store.ts); none by default. */
   breaker?: CircuitBreaker;
+  /**
+   * Session checks answered in process (SESSION_CACHE): `reader` is the connection whose reads Redis
+   * tracks (session-cache/invalidations.ts), used for session reads only.
+   */
+  sessionCache?: { cache: SessionCache; reader: Redis };
 }
 
 /**
@@ -156,6 +162,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const userRecord = (user: { appid: string; openid: string }) => key(userKey(user.appid, user.openid, defaultAppid));
   const userTtl = policy.maxAgeMs + policy.expiredGraceMs;
   const breaker = options.breaker ?? NEVER_OPEN;
+  const cache = options.sessionCache?.cache;
+  const reader = options.sessionCache?.reader ?? redis;
+  // This instance's own writes evict at once, before and after they reach Redis: a logout answered
+  // here is never followed by a hit here, whenever Redis's push arrives.
+  const evict = (name: string) => cache?.invalidate(name);
 
   async function run<T>(operation: () => Promise<T>): Promise<T> {
     try {
@@ -177,6 +188,36 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       throw error;
     }
   }
+
+  // A plain GET, not a script: the check stays one cheap read (entering Lua cost Redis several
+  // times the commands it ran). The key expires at min(lastSeen + idle, deadline) + grace, so an
+  // expired session is still found during the grace period, and is never written back.
+  const touchFromRedis = (id: string) =>
+    run(async (): Promise<SessionLookup | null> => {
+      const name = sessionKey(id);
+      const ticket = cache?.beginRead(name);
+      let kept: SessionRecord | null = null;
+      try {
+        const value = await reader.get(name);
+        const record = value === null ? null : decodeSession(value, defaultAppid);
+        if (!record) return null;
+        const t = now();
+        const outcome = touchOutcome(record, t, policy);
+        if (outcome.state === 'expired') return outcome;
+        if (outcome.slide) {
+          // XX: a session ended meanwhile (logout, eviction) is not brought back by this write.
+          const ttl = outcome.expiresAt - t + policy.expiredGraceMs;
+          evict(name);
+          await redis.set(name, encodeSession({ ...record, lastSeen: t }, defaultAppid), 'PX', ttl, 'XX');
+          evict(name);
+        } else {
+          kept = record;
+        }
+        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt: outcome.expiresAt };
+      } finally {
+        if (ticket !== undefined) cache?.fill(ticket, id, kept);
+      }
+    });
 
   const store: Store = {
     kind: 'redis',
@@ -204,34 +245,33 @@ export function createRedisStore(options: RedisStoreOptions): Store {
           ),
         ]);
         const [replaced = '', ...evicted] = stringArray(reply);
+        for (const old of evicted) evict(sessionKey(old));
         await Promise.all(evicted.map((old) => redis.del(sessionKey(old))));
+        for (const old of evicted) evict(sessionKey(old));
         return { evicted: evicted.length, replacedSecret: replaced === '' ? null : replaced };
       });
     },
 
-    // A plain GET, not a script: the check stays one cheap read (entering Lua cost Redis several
-    // times the commands it ran). The key expires at min(lastSeen + idle, deadline) + grace, so an
-    // expired session is still found during the grace period, and is never written back.
-    touchSession: (id) =>
-      run(async (): Promise<SessionLookup | null> => {
-        const name = sessionKey(id);
-        const value = await redis.get(name);
-        const record = value === null ? null : decodeSession(value, defaultAppid);
-        if (!record) return null;
-        const t = now();
-        const outcome = touchOutcome(record, t, policy);
-        if (outcome.state === 'expired') return outcome;
-        if (outcome.slide) {
-          // XX: a session ended meanwhile (logout, eviction) is not brought back by this write.
-          const ttl = outcome.expiresAt - t + policy.expiredGraceMs;
-          await redis.set(name, encodeSession({ ...record, lastSeen: t }, defaultAppid), 'PX', ttl, 'XX');
-        }
-        return { state: 'live', user: record.user, createdAt: record.createdAt, expiresAt: outcome.expiresAt };
-      }),
+    touchSession: (id) => {
+      if (cache === undefined) return touchFromRedis(id);
+      const hit = cache.lookup(id, now());
+      if (hit === undefined) return touchFromRedis(id);
+      // Answered after this turn of the event loop has read every socket that was ready: an
+      // invalidation that reached us before this request did (a logout answered by another
+      // instance, then this check) is applied before the hit is confirmed.
+      return new Promise((resolve, reject) => {
+        setImmediate(() => {
+          if (cache.confirm(id)) resolve(hit);
+          else touchFromRedis(id).then(resolve, reject);
+        });
+      });
+    },
 
     deleteSession: (id) =>
       run(async (): Promise<SessionUser | null> => {
-        const value = await redis.getdel(sessionKey(id));
+        const name = sessionKey(id);
+        evict(name);
+        const value = await redis.getdel(name).finally(() => evict(name));
         const record = value === null ? null : decodeSession(value, defaultAppid);
         if (!record) return null;
         await evaluate(REMOVE_SESSION, [userRecord(record.user)], [id]);
@@ -241,7 +281,10 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     deleteUserSessions: (appid, openid) =>
       run(async () => {
         const ids = stringArray(await evaluate(TAKE_SESSIONS, [userRecord({ appid, openid })], []));
-        const deleted = await Promise.all(ids.map((id) => redis.del(sessionKey(id))));
+        for (const id of ids) evict(sessionKey(id));
+        const deleted = await Promise.all(
+          ids.map((id) => redis.del(sessionKey(id)).finally(() => evict(sessionKey(id)))),
+        );
         return deleted.reduce((sum, n) => sum + n, 0);
       }),
 
