@@ -238,7 +238,7 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   app.decorate('store', store);
   app.decorate('storeBreaker', breaker);
   app.decorate('sealer', sealer);
-  app.decorate('sessions', createSessions(store, sealer, policy));
+  app.decorate('sessions', createSessions(store, sealer, policy, sessionCache));
   app.decorate('sessionCache', sessionCache);
 }
 

@@ -1,5 +1,5 @@
-import { type SessionRecord, touchOutcome } from '../stores/session-record.js';
-import type { SessionLookup, SessionPolicy } from '../stores/store.js';
+import type { SessionRecord } from '../stores/session-record.js';
+import type { SessionPolicy, SessionUser } from '../stores/store.js';
 
 /** What the cache counts; logged once a minute (session-cache/report.ts). */
 export interface SessionCacheCounters {
@@ -22,11 +22,29 @@ export interface ReadTicket {
   invalidated: boolean;
 }
 
+/** What a hit answers: the session as the store's check would (a live SessionLookup), with its id. */
+export interface CachedSession {
+  readonly state: 'live';
+  readonly id: string;
+  readonly user: SessionUser;
+  readonly createdAt: number;
+  /** When the session idles out unless used: min(last recorded use + idle, absolute deadline). */
+  readonly expiresAt: number;
+}
+
 interface Entry {
-  id: string;
   /** The Redis key the session was read from: an invalidation of it evicts the entry. */
   key: string;
-  record: SessionRecord;
+  /** Made once when the entry is filled: a hit allocates nothing. */
+  session: CachedSession;
+  /**
+   * The first moment the cache may not answer: the slide write-back is due (the use is to be
+   * recorded, which Redis does), or the session idles out or reaches its absolute deadline.
+   * touchOutcome's rule, worked out once.
+   */
+  freshUntil: number;
+  /** Insertion order (see `lookup`). */
+  seq: number;
 }
 
 export interface SessionCacheOptions {
@@ -52,6 +70,7 @@ export class SessionCache {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly inFlight = new Map<string, ReadTicket[]>();
   private epoch = 0;
+  private seq = 0;
   /** Epoch ms until which hits may be served; 0 while suspended. */
   private liveUntil = 0;
 
@@ -70,33 +89,35 @@ export class SessionCache {
    * The live session `id` if the cache may answer for it at `now`; undefined means ask Redis (not
    * cached, suspended, expired, or due its slide write).
    */
-  lookup(id: string, now: number): Extract<SessionLookup, { state: 'live' }> | undefined {
+  lookup(id: string, now: number): CachedSession | undefined {
     const entry = now < this.liveUntil ? this.entries.get(id) : undefined;
     if (entry === undefined) {
       this.counters.misses++;
       return undefined;
     }
-    const outcome = touchOutcome(entry.record, now, this.options.policy);
-    if (outcome.state === 'expired' || outcome.slide) {
+    if (now >= entry.freshUntil) {
       // Redis answers these: SESSION_EXPIRED rather than UNAUTHENTICATED, or the write-back.
-      this.remove(entry);
+      this.remove(id, entry);
       this.counters.misses++;
       return undefined;
     }
-    // Most recently used last: Map keeps insertion order.
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    // Least recently used goes first: a Map keeps insertion order, so a used entry moves to the
+    // end, but only once it has drifted into the older half; most hits then cost one lookup.
+    if (this.seq - entry.seq > this.options.size / 2) {
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      entry.seq = ++this.seq;
+    }
     this.counters.hits++;
-    const { user, createdAt } = entry.record;
-    return { state: 'live', user, createdAt, expiresAt: outcome.expiresAt };
+    return entry.session;
   }
 
   /**
    * Whether a hit `lookup` gave is still good a moment later (nothing evicted it meanwhile); if not,
    * it is counted as the miss it turned into.
    */
-  confirm(id: string): boolean {
-    if (this.liveUntil !== 0 && this.entries.has(id)) return true;
+  confirm(session: CachedSession): boolean {
+    if (this.liveUntil !== 0 && this.entries.get(session.id)?.session === session) return true;
     this.counters.hits--;
     this.counters.misses++;
     return false;
@@ -126,15 +147,27 @@ export class SessionCache {
     }
     if (record === null || ticket.invalidated || ticket.epoch !== this.epoch || this.liveUntil === 0) return;
     const existing = this.entries.get(id);
-    if (existing !== undefined) this.remove(existing);
-    const entry: Entry = { id, key: ticket.key, record };
-    this.entries.set(id, entry);
+    if (existing !== undefined) this.remove(id, existing);
+    const { policy } = this.options;
+    const deadline = record.createdAt + policy.maxAgeMs;
+    const idleAt = record.lastSeen + policy.idleMs;
+    const session: CachedSession = {
+      state: 'live',
+      id,
+      user: record.user,
+      createdAt: record.createdAt,
+      expiresAt: Math.min(idleAt, deadline),
+    };
+    const freshUntil = Math.min(record.lastSeen + policy.slideStepMs, idleAt, deadline);
+    this.entries.set(id, { key: ticket.key, session, freshUntil, seq: ++this.seq });
     const ids = this.byKey.get(ticket.key);
     if (ids === undefined) this.byKey.set(ticket.key, new Set([id]));
     else ids.add(id);
     if (this.entries.size > this.options.size) {
-      const oldest = this.entries.values().next().value;
-      if (oldest !== undefined) this.remove(oldest);
+      for (const [oldestId, oldest] of this.entries) {
+        this.remove(oldestId, oldest);
+        break;
+      }
     }
   }
 
@@ -173,11 +206,11 @@ export class SessionCache {
     this.byKey.clear();
   }
 
-  private remove(entry: Entry): void {
-    this.entries.delete(entry.id);
+  private remove(id: string, entry: Entry): void {
+    this.entries.delete(id);
     const ids = this.byKey.get(entry.key);
     if (ids === undefined) return;
-    ids.delete(entry.id);
+    ids.delete(id);
     if (ids.size === 0) this.byKey.delete(entry.key);
   }
 }

@@ -141,8 +141,8 @@ export interface RedisStoreOptions {
   /** Fails calls at once while Redis is taken for down (plugins/store.ts); none by default. */
   breaker?: CircuitBreaker;
   /**
-   * Session checks answered in process (SESSION_CACHE): `reader` is the connection whose reads Redis
-   * tracks (session-cache/invalidations.ts), used for session reads only.
+   * Session checks answered in process (SESSION_CACHE): session reads go through `reader`, the
+   * connection whose reads Redis tracks (session-cache/invalidations.ts), and fill the cache.
    */
   sessionCache?: { cache: SessionCache; reader: Redis };
 }
@@ -252,20 +252,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       });
     },
 
-    touchSession: (id) => {
-      if (cache === undefined) return touchFromRedis(id);
-      const hit = cache.lookup(id, now());
-      if (hit === undefined) return touchFromRedis(id);
-      // Answered after this turn of the event loop has read every socket that was ready: an
-      // invalidation that reached us before this request did (a logout answered by another
-      // instance, then this check) is applied before the hit is confirmed.
-      return new Promise((resolve, reject) => {
-        setImmediate(() => {
-          if (cache.confirm(id)) resolve(hit);
-          else touchFromRedis(id).then(resolve, reject);
-        });
-      });
-    },
+    // Fills the session cache; a hit never reaches the store (sessions.ts).
+    touchSession: touchFromRedis,
 
     deleteSession: (id) =>
       run(async (): Promise<SessionUser | null> => {

@@ -35,6 +35,7 @@ describe('SessionCache', () => {
     read(cache, 'a');
     expect(cache.lookup('a', T0 + 500)).toEqual({
       state: 'live',
+      id: 'a',
       user: record('a').user,
       createdAt: T0,
       expiresAt: T0 + policy.idleMs,
@@ -56,14 +57,16 @@ describe('SessionCache', () => {
   });
 
   it('evicts the least recently used session beyond its size', () => {
-    const cache = liveCache(2);
-    read(cache, 'a');
-    read(cache, 'b');
-    expect(cache.lookup('a', T0)).toBeDefined();
-    read(cache, 'c');
-    expect(cache.lookup('b', T0)).toBeUndefined();
-    expect(cache.lookup('a', T0)).toBeDefined();
-    expect(cache.lookup('c', T0)).toBeDefined();
+    const cache = liveCache(4);
+    for (const id of ['a', 'b', 'c', 'd']) read(cache, id);
+    // 'a' is used again once it is in the older half: it moves behind the others.
+    read(cache, 'e');
+    expect(cache.lookup('a', T0)).toBeUndefined();
+    expect(cache.lookup('b', T0)).toBeDefined();
+    read(cache, 'f');
+    expect(cache.lookup('c', T0)).toBeUndefined();
+    expect([...'bdef'].map((id) => cache.lookup(id, T0) !== undefined)).toEqual([true, true, true, true]);
+    expect(cache.size).toBe(4);
   });
 
   it('evicts every session read from a key when Redis invalidates the key', () => {
@@ -118,9 +121,10 @@ describe('SessionCache', () => {
   it('takes back a hit that an invalidation turned into a miss before it was confirmed', () => {
     const cache = liveCache();
     read(cache, 'a');
-    expect(cache.lookup('a', T0)).toBeDefined();
+    const hit = cache.lookup('a', T0);
+    if (hit === undefined) throw new Error('expected a hit');
     cache.invalidate('s:a');
-    expect(cache.confirm('a')).toBe(false);
+    expect(cache.confirm(hit)).toBe(false);
     expect(cache.counters).toMatchObject({ hits: 0, misses: 1 });
   });
 
