@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from './errors.js';
-import type { Store } from './stores/store.js';
+import type { KeyValueStore } from './stores/key-value-store.js';
 
 export interface ClaimOptions {
   /** How long a claim may stay pending: the longest the work can take, with a margin. */
@@ -31,7 +31,7 @@ const FAILURE = '!';
  * instead of repeating the work. Inside one process, concurrent callers share one promise and
  * never poll.
  */
-export function createClaims(store: Store) {
+export function createClaims(store: KeyValueStore) {
   const inFlight = new Map<string, Promise<string>>();
 
   async function claimAndWork(key: string, work: () => Promise<string>, options: ClaimOptions): Promise<string> {

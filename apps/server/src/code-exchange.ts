@@ -2,9 +2,9 @@ import { type WeChatClient, WeChatError } from '@wxauth/wechat';
 import type { Claims } from './claims.js';
 import { AppError } from './errors.js';
 import { sha256Base64url } from './hashing.js';
-import { hashToken, mintToken, type Sessions } from './sessions.js';
+import { mintToken, type Sessions, sessionIdOf } from './sessions.js';
 import { isSafeIdentifier } from './stores/session-record.js';
-import type { SessionUser } from './stores/store.js';
+import type { SessionUser } from './stores/user-store.js';
 import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
 
 /** A wx.login code lives 5 minutes: a code WeChat refused is refused again for as long, locally. */
@@ -86,11 +86,11 @@ export function createCodeExchange(deps: {
             // The session and the session_key leave now and the claim's outcome right behind them,
             // on the same connection: Redis runs them in that order (no waiter sees the claim
             // settled before the key is stored), and one round trip covers both.
-            const token = mintToken();
+            const token = mintToken(user);
             own = sessions.issue(user, result.sessionKey, token).then((issued) => ({ user, ...issued }));
             // Awaited below once the claim has settled; this only keeps a failure from going unhandled meanwhile.
             own.catch(() => {});
-            return `${hashToken(token)}|${user.openid}|${user.unionid ?? ''}`;
+            return `${sessionIdOf(token)}|${user.openid}|${user.unionid ?? ''}`;
           },
           {
             pendingMs: deps.pendingMs,

@@ -6,7 +6,7 @@ import { CODE_LIFETIME_MS, claimKey, recallUpstreamFailure, rememberUpstreamFail
 import { AppError } from './errors.js';
 import type { Sealer } from './sealing.js';
 import type { AuthenticatedSession } from './sessions.js';
-import type { Store } from './stores/store.js';
+import type { KeyValueStore } from './stores/key-value-store.js';
 import { fromUpstream } from './upstream-errors.js';
 
 const notYours = () =>
@@ -35,7 +35,7 @@ function parsePhone(json: string | null): PhoneResponse | null {
  */
 export function createPhoneNumbers(deps: {
   claims: Claims;
-  store: Store;
+  store: KeyValueStore;
   sealer: Sealer;
   pendingMs: number;
   replayWindowMs: number;

@@ -4,11 +4,12 @@ import { AppError } from './errors.js';
 import { sha256Base64url } from './hashing.js';
 import type { Sealer } from './sealing.js';
 import type { CachedSession, SessionCache } from './session-cache/session-cache.js';
-import type { SessionPolicy, SessionUser, Store } from './stores/store.js';
+import { HANDLE_CHARS, sessionId, userHandle } from './stores/user-key.js';
+import type { SessionPolicy, SessionUser, UserStore } from './stores/user-store.js';
 
 /** The session behind an authenticated request. */
 export interface AuthenticatedSession {
-  /** SHA-256 of the token: what the store knows the session by. */
+  /** The session's id (`sessionIdOf`): what the store knows the session by. */
   id: string;
   user: SessionUser;
   /** Epoch ms at which the session idles out unless used again. */
@@ -37,31 +38,44 @@ export function sessionPolicy(config: Config): SessionPolicy {
 }
 
 const TOKEN_BYTES = 32;
+const HANDLE_BYTES = 12;
 // The CSPRNG is asked for 64 tokens' worth at a time: one randomBytes call per token cost about
 // ten times as much as slicing a pooled buffer (Node pools randomUUID's entropy the same way).
 // Each token's bytes are wiped from the pool once taken.
-const tokenPool = Buffer.alloc(TOKEN_BYTES * 64);
-let tokenOffset = tokenPool.length;
+const RANDOM_BYTES = TOKEN_BYTES - HANDLE_BYTES;
+const randomPool = Buffer.alloc(RANDOM_BYTES * 64);
+let randomOffset = randomPool.length;
+const token = Buffer.alloc(TOKEN_BYTES);
 
-/** 32 bytes from the CSPRNG, base64url: opaque, nothing inside it. */
-export function mintToken(): string {
-  if (tokenOffset === tokenPool.length) {
-    randomFillSync(tokenPool);
-    tokenOffset = 0;
+/**
+ * A session token for the user: 32 bytes in base64url (43 characters), the user's handle (12
+ * bytes, user-key.ts: it leads the server to the user's hash) then 20 bytes (160 bits) from the
+ * CSPRNG, the secret part. Redis never holds it: a session is kept under a hash of the token.
+ */
+export function mintToken(user: { appid: string; openid: string }): string {
+  if (randomOffset === randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
   }
-  const end = tokenOffset + TOKEN_BYTES;
-  const token = tokenPool.toString('base64url', tokenOffset, end);
-  tokenPool.fill(0, tokenOffset, end);
-  tokenOffset = end;
-  return token;
+  const end = randomOffset + RANDOM_BYTES;
+  token.write(userHandle(user.appid, user.openid), 0, 'base64url');
+  randomPool.copy(token, HANDLE_BYTES, randomOffset, end);
+  randomPool.fill(0, randomOffset, end);
+  randomOffset = end;
+  const text = token.toString('base64url');
+  token.fill(0);
+  return text;
 }
 
-/** The store keys sessions by this, so a dump, a MONITOR or a trace never holds a usable token. */
-export function hashToken(token: string): string {
-  return sha256Base64url(token);
+/**
+ * What the store knows a session by (user-key.ts): the handle at the token's head, and 96 bits of
+ * SHA-256 of the whole token, so a dump, a MONITOR or a trace never holds a usable token.
+ */
+export function sessionIdOf(token: string): string {
+  return sessionId({ handle: token.slice(0, HANDLE_CHARS), field: sha256Base64url(token).slice(0, HANDLE_CHARS) });
 }
 
-/** 32 random bytes in base64url, as minted; anything else cannot be one of our tokens. */
+/** 32 bytes in base64url, as minted; anything else cannot be one of our tokens. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const unauthenticated = (message: string) =>
@@ -75,38 +89,32 @@ const EXPIRED_SESSION = new AppError(401, 'SESSION_EXPIRED', 'The session has ex
   action: { kind: 'relogin' },
 });
 
-export function createSessions(store: Store, sealer: Sealer, policy: SessionPolicy, cache: SessionCache | null = null) {
+export function createSessions(
+  users: UserStore,
+  sealer: Sealer,
+  policy: SessionPolicy,
+  cache: SessionCache | null = null,
+) {
   // Sealed session keys are bound to the user's record: copied into another's, they open as nothing.
-  const recordOf = (user: SessionUser) => store.userRecordName(user.appid, user.openid);
+  const recordOf = (user: SessionUser) => users.userRecordName(userHandle(user.appid, user.openid));
 
   async function sessionKeys(user: SessionUser): Promise<SessionKeys | null> {
-    const value = await store.getUserSecret(user.appid, user.openid);
-    if (value === null) return null;
+    const secrets = await users.getUserSecrets(user.appid, user.openid);
+    if (secrets === null) return null;
     const record = recordOf(user);
-    const [current, previous] = value.split(' ').map((part) => sealer.open(part, record));
-    if (current === null || current === undefined) return null;
-    return previous === null || previous === undefined ? { current } : { current, previous };
+    const current = sealer.openSessionKey(secrets.current, record);
+    if (current === null) return null;
+    const previous = secrets.previous === null ? null : sealer.openSessionKey(secrets.previous, record);
+    return previous === null ? { current } : { current, previous };
   }
 
-  /**
-   * The store keeps the key a login replaced as the previous one unless it is the same string. A
-   * sealed key is a new string each time (a fresh IV), so when WeChat hands out the same
-   * session_key again (it does within its refresh period) the store kept that key twice: put the
-   * older previous back, unless another login has moved on meanwhile. Only with encryption on.
-   */
-  async function keepRealPrevious(user: SessionUser, sessionKey: string, sealed: string, replaced: string) {
-    const [current = '', previous] = replaced.split(' ');
-    if (current === sealed || sealer.open(current, recordOf(user)) !== sessionKey) return;
-    await store.setPreviousSecret(user.appid, user.openid, sealed, previous ?? null);
-  }
-
-  function sessionId(token: string): string {
+  function idOf(token: string): string {
     if (!TOKEN_PATTERN.test(token)) throw MALFORMED_TOKEN;
-    return hashToken(token);
+    return sessionIdOf(token);
   }
 
   async function authenticateId(id: string): Promise<AuthenticatedSession> {
-    const found = await store.touchSession(id);
+    const found = await users.touchSession(id);
     if (!found) throw UNKNOWN_SESSION;
     if (found.state === 'expired') throw EXPIRED_SESSION;
     return { id, user: found.user, expiresAt: found.expiresAt };
@@ -119,31 +127,29 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
     /**
      * A new session for the user; the token is returned once and never stored. With `sessionKey`
      * (a login's code2Session result) the user's session_key is kept in the same write: latest
-     * exchange wins (WeChat holds one valid key per user), the key it replaced is kept beside it.
+     * exchange wins (WeChat holds one valid key per user), the key it replaced is kept beside it
+     * (the store's rule, user-store.ts `createSession`).
      */
     async issue(
       user: SessionUser,
       sessionKey?: string,
-      token = mintToken(),
+      token = mintToken(user),
     ): Promise<{ token: string; expiresIn: number }> {
-      const sealed = sessionKey === undefined ? undefined : sealer.seal(sessionKey, recordOf(user));
-      const { replacedSecret } = await store.createSession(hashToken(token), user, sealed);
-      if (sealed !== undefined && sessionKey !== undefined && replacedSecret !== null) {
-        await keepRealPrevious(user, sessionKey, sealed, replacedSecret);
-      }
+      const sealed = sessionKey === undefined ? undefined : sealer.sealSessionKey(sessionKey, recordOf(user));
+      await users.createSession(sessionIdOf(token), user, sealed);
       return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };
     },
 
     /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
     async authenticate(token: string): Promise<AuthenticatedSession> {
-      const id = sessionId(token);
+      const id = idOf(token);
       const cached = cache?.lookup(id, Date.now());
       if (cached !== undefined && (await confirmed(cached))) return cached;
       return authenticateId(id);
     },
 
     /** What the store knows the session of `token` by; 401 for what cannot be one of our tokens. */
-    sessionId,
+    idOf,
 
     /**
      * The session from the cache, if it may answer (SESSION_CACHE): no Redis round trip. Confirm it
@@ -164,15 +170,15 @@ export function createSessions(store: Store, sealer: Sealer, policy: SessionPoli
 
     /** Whether the session is still live (a use of it: its idle timeout slides). */
     async isLive(id: string): Promise<boolean> {
-      return (await store.touchSession(id))?.state === 'live';
+      return (await users.touchSession(id))?.state === 'live';
     },
 
     async end(id: string): Promise<void> {
-      await store.deleteSession(id);
+      await users.deleteSession(id);
     },
 
     async endAll(user: SessionUser): Promise<number> {
-      return store.deleteUserSessions(user.appid, user.openid);
+      return users.deleteUserSessions(user.appid, user.openid);
     },
 
     /** The user's session_key and the one it replaced; null when the store has none (or cannot open it). */

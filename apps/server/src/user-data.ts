@@ -2,7 +2,7 @@ import type { DecryptBody } from '@wxauth/contracts';
 import { DecryptError } from '@wxauth/wechat';
 import { AppError } from './errors.js';
 import type { SessionKeys, Sessions } from './sessions.js';
-import type { SessionUser } from './stores/store.js';
+import type { SessionUser } from './stores/user-store.js';
 import { DATA_EXPIRED, fromUpstream, SESSION_KEY_ROTATED, SIGNATURE_MISMATCH } from './upstream-errors.js';
 
 /** How far into the future a watermark may be: clocks of WeChat and of the server disagree a little. */

@@ -42,6 +42,53 @@ describe('sealing', () => {
   });
 });
 
+describe("sealing a user's session_key", () => {
+  const wechatKey = randomBytes(16).toString('base64');
+
+  it('opens only under the record it was sealed for, and holds nothing of the key', () => {
+    const sealer = only(secret());
+    const sealed = sealer.sealSessionKey(wechatKey, 'wxa:u:{alice}');
+    expect(sealed.includes(Buffer.from(wechatKey, 'base64'))).toBe(false);
+    expect(sealer.openSessionKey(sealed, 'wxa:u:{alice}')).toBe(wechatKey);
+    expect(sealer.openSessionKey(sealed, 'wxa:u:{mallory}')).toBeNull();
+  });
+
+  it("is the same bytes for the same key and user (the store compares them), other bytes for another's", () => {
+    const sealer = only(secret());
+    expect(sealer.sealSessionKey(wechatKey, 'r')).toEqual(sealer.sealSessionKey(wechatKey, 'r'));
+    expect(sealer.sealSessionKey(wechatKey, 'r')).not.toEqual(sealer.sealSessionKey(wechatKey, 'other'));
+    expect(sealer.sealSessionKey(wechatKey, 'r')).not.toEqual(
+      sealer.sealSessionKey(randomBytes(16).toString('base64'), 'r'),
+    );
+  });
+
+  it("fits Redis's compact hash encoding: 36 bytes for a WeChat key, any other string kept as text", () => {
+    const sealer = only(secret());
+    expect(sealer.sealSessionKey(wechatKey, 'r')).toHaveLength(36);
+    for (const odd of ['', 'key1', 'AAAAAAAAAAAAAAAAAAAAAA', 'not base64 at all ✓']) {
+      expect(sealer.openSessionKey(sealer.sealSessionKey(odd, 'r'), 'r')).toBe(odd);
+    }
+  });
+
+  it('opens keys of the previous secret after a rotation; a tampered or unknown one is absent', () => {
+    const [oldSecret, newSecret] = [secret(), secret()];
+    const before = only(oldSecret).sealSessionKey(wechatKey, 'r');
+    expect(only(newSecret, oldSecret).openSessionKey(before, 'r')).toBe(wechatKey);
+    expect(only(newSecret).openSessionKey(before, 'r')).toBeNull();
+    const tampered = Buffer.from(before);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    expect(only(oldSecret).openSessionKey(tampered, 'r')).toBeNull();
+    expect(only(oldSecret).openSessionKey(before.subarray(0, 19), 'r')).toBeNull();
+  });
+
+  it('keeps keys plain without a secret, and refuses plain ones once a secret is set', () => {
+    const plain = createSealer(undefined).sealSessionKey(wechatKey, 'r');
+    expect(plain.toString()).toBe(`p:${wechatKey}`);
+    expect(createSealer(undefined).openSessionKey(plain, 'r')).toBe(wechatKey);
+    expect(only(secret()).openSessionKey(plain, 'r')).toBeNull();
+  });
+});
+
 const redis = useRedisServer();
 const apps: App[] = [];
 afterEach(async () => {

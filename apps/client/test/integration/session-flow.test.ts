@@ -12,7 +12,7 @@ import { redisCommand } from '../support/redis-command';
 // The real login server (built), a private Redis and the WeChat simulator, as separate processes.
 // The only fake is the mini-program's side of WeChat: wx.login gets its code from /sim/login.
 
-// The server's REDIS_KEY_PREFIX here; it keeps each session under `<prefix>s:<sha256(token)>`.
+// The server's REDIS_KEY_PREFIX here; it keeps each user's sessions in one hash, `<prefix>u:{<handle>}`.
 const KEY_PREFIX = 'client-it:';
 // A second mini-program served by the same server (WECHAT_APPS) and simulator; the first is TEST_APP.
 const SECOND_APP = { appid: 'wx00000000000000a2', secret: 'a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2' };
@@ -238,15 +238,15 @@ describe('session manager against the server, Redis and the simulator', () => {
   });
 
   describe('a server-side expiry in the middle of a burst', () => {
-    // What a session's TTL running out does in Redis: its key is gone. Deleting the keys makes that
-    // happen at a chosen moment, unknown to the client, instead of racing a clock.
+    // What the sessions running out does in Redis: the user's hash is gone. Deleting the hashes makes
+    // that happen at a chosen moment, unknown to the client, instead of racing a clock.
     const expireAllSessions = () =>
       redisCommand(
         stack.redis.port,
         'EVAL',
         "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1",
         '0',
-        `${KEY_PREFIX}s:*`,
+        `${KEY_PREFIX}u:*`,
       );
 
     it('every request succeeds, with one re-login', async () => {

@@ -60,7 +60,7 @@ async function authPlugin(app: FastifyInstance) {
   const authenticate: onRequestHookHandler = (request, _reply, done) => {
     let id: string;
     try {
-      id = sessions.sessionId(bearerToken(request));
+      id = sessions.idOf(bearerToken(request));
     } catch (error) {
       done(error instanceof Error ? error : new Error(String(error)));
       return;

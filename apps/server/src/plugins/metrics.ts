@@ -5,7 +5,8 @@ import fastifyMetricsModule from 'fastify-metrics';
 import fp from 'fastify-plugin';
 import client, { type Histogram, Registry } from 'prom-client';
 import type { Config } from '../config.js';
-import type { Store } from '../stores/store.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
+import type { UserStore } from '../stores/user-store.js';
 import type { WeChatApps } from './wechat.js';
 
 // A CommonJS module whose plugin is its `default` export: Node's ESM import gives the module object.
@@ -14,20 +15,22 @@ const fastifyMetrics = fastifyMetricsModule.default;
 /** Latency buckets in seconds: a Redis round trip (~0.5 ms) up to WeChat's timeout (5 s). */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-const STORE_OPERATIONS = [
+const USER_STORE_OPERATIONS = [
   'createSession',
   'touchSession',
   'deleteSession',
   'deleteUserSessions',
-  'getUserSecret',
-  'setPreviousSecret',
+  'getUserSecrets',
+  'ping',
+] as const satisfies readonly (keyof UserStore)[];
+
+const KEY_VALUE_OPERATIONS = [
   'get',
   'set',
   'setIfAbsent',
   'deleteIfEquals',
   'delete',
-  'ping',
-] as const satisfies readonly (keyof Store)[];
+] as const satisfies readonly (keyof KeyValueStore)[];
 
 const WECHAT_CALLS = [
   'code2Session',
@@ -137,9 +140,10 @@ async function metricsPlugin(app: FastifyInstance, options: { config: Config }) 
   });
   const metrics = createMetrics(registry);
 
-  timeMethods(app.store, STORE_OPERATIONS, (operation, seconds, error) =>
-    metrics.store.observe({ operation, result: error === undefined ? 'ok' : 'error' }, seconds),
-  );
+  const observeStore = (operation: string, seconds: number, error: unknown) =>
+    metrics.store.observe({ operation, result: error === undefined ? 'ok' : 'error' }, seconds);
+  timeMethods(app.userStore, USER_STORE_OPERATIONS, observeStore);
+  timeMethods(app.keyValueStore, KEY_VALUE_OPERATIONS, observeStore);
   instrumentWeChat(app.wechat, metrics.wechat);
 
   app.addHook('onSend', (request, reply, payload, done) => {

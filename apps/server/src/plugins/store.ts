@@ -8,13 +8,20 @@ import { trackInvalidations } from '../session-cache/invalidations.js';
 import { SessionCache } from '../session-cache/session-cache.js';
 import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
 import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
-import { createMemoryStore } from '../stores/memory-store.js';
-import { createRedisStore, isRedisUnavailable, type RedisClient } from '../stores/redis-store.js';
-import type { Store } from '../stores/store.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
+import { createMemoryKeyValueStore } from '../stores/memory-key-value-store.js';
+import { createMemoryUserStore } from '../stores/memory-user-store.js';
+import { isRedisUnavailable, type RedisClient } from '../stores/redis-backend.js';
+import { createRedisKeyValueStore } from '../stores/redis-key-value-store.js';
+import { createRedisUserStore } from '../stores/redis-user-store.js';
+import type { UserStore } from '../stores/user-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    store: Store;
+    /** Each user's session_key and sessions. */
+    userStore: UserStore;
+    /** Claims, the access token and its lock. */
+    keyValueStore: KeyValueStore;
     /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
     storeBreaker: CircuitBreaker;
     sealer: Sealer;
@@ -191,13 +198,14 @@ function watchConnection(client: RedisClient, log: FastifyBaseLogger) {
 }
 
 /**
- * The store (Redis through @fastify/redis when one is configured, memory otherwise), the sealer for
- * secrets at rest and the session service built on both.
+ * The stores (Redis through @fastify/redis when one is configured, memory otherwise), the sealer
+ * for secrets at rest and the session service built on them.
  */
 async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
   const policy = sessionPolicy(config);
-  let store: Store;
+  let userStore: UserStore;
+  let keyValueStore: KeyValueStore;
   let breaker = NEVER_OPEN;
   let sessionCache: SessionCache | null = null;
   if (config.redis) {
@@ -222,23 +230,27 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
         ? await openSessionCache(app, config.redis, new SessionCache({ size: config.sessionCache.size, policy }))
         : undefined;
     sessionCache = cached?.cache ?? null;
-    store = createRedisStore({
-      redis: client,
-      prefix: config.keyPrefix,
+    const backend = { redis: client, prefix: config.keyPrefix, breaker };
+    userStore = createRedisUserStore({
+      ...backend,
       policy,
       defaultAppid: config.wechat.apps[0].appid,
-      breaker,
       ...(cached === undefined ? {} : { sessionCache: cached }),
     });
+    keyValueStore = createRedisKeyValueStore(backend);
   } else {
-    store = createMemoryStore({ policy });
-    app.addHook('onClose', () => store.close());
+    const [users, values] = [createMemoryUserStore({ policy }), createMemoryKeyValueStore()];
+    app.addHook('onClose', async () => {
+      await Promise.all([users.close(), values.close()]);
+    });
+    [userStore, keyValueStore] = [users, values];
   }
   const sealer = createSealer(config.sealing);
-  app.decorate('store', store);
+  app.decorate('userStore', userStore);
+  app.decorate('keyValueStore', keyValueStore);
   app.decorate('storeBreaker', breaker);
   app.decorate('sealer', sealer);
-  app.decorate('sessions', createSessions(store, sealer, policy, sessionCache));
+  app.decorate('sessions', createSessions(userStore, sealer, policy, sessionCache));
   app.decorate('sessionCache', sessionCache);
 }
 

@@ -51,7 +51,7 @@ export function createWeChatApps(clients: readonly [WeChatClient, ...WeChatClien
 /** One WeChat client per configured mini-program, their token cache on the store, and the services using them. */
 async function wechatPlugin(app: FastifyInstance, options: { config: Config; toolkit: WeChatToolkit }) {
   const { config, toolkit } = options;
-  const tokenCache = createAccessTokenCache(app.store, app.sealer);
+  const tokenCache = createAccessTokenCache(app.keyValueStore, app.sealer);
   const [firstApp, ...otherApps] = config.wechat.apps;
   const makeClient = ({ appid, secret }: { appid: string; secret: string }) =>
     toolkit.createClient({
@@ -72,13 +72,13 @@ async function wechatPlugin(app: FastifyInstance, options: { config: Config; too
   // A claim stays pending no longer than the WeChat calls behind it can take (a phone number may
   // first need an access token, with its own retries), so a crashed holder frees it soon.
   const pendingMs = config.wechat.timeoutMs * 3 + 10_000;
-  const claims = createClaims(app.store);
+  const claims = createClaims(app.keyValueStore);
   app.decorate('wechat', createWeChatApps(clients));
   const replayWindowMs = config.codeReplayWindowMs;
   app.decorate('codeExchange', createCodeExchange({ claims, sessions: app.sessions, pendingMs, replayWindowMs }));
   app.decorate(
     'phoneNumbers',
-    createPhoneNumbers({ claims, store: app.store, sealer: app.sealer, pendingMs, replayWindowMs }),
+    createPhoneNumbers({ claims, store: app.keyValueStore, sealer: app.sealer, pendingMs, replayWindowMs }),
   );
   app.decorate(
     'userData',

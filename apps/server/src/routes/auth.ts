@@ -3,7 +3,7 @@ import { routes, type User } from '@wxauth/contracts';
 import type { Config } from '../config.js';
 import { sessionOf } from '../plugins/auth.js';
 import { clientAddress } from '../plugins/rate-limit.js';
-import type { SessionUser } from '../stores/store.js';
+import type { SessionUser } from '../stores/user-store.js';
 import { fromContract } from './contract.js';
 
 /** What a client may know of its user: never the appid's secret, never the session_key. */

@@ -15,8 +15,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     logLevel: 'warn',
     // Config was validated before the app was built; what can change is whether the store answers.
     handler: async () => {
-      await app.store.ping();
-      return { status: 'ready' as const, store: app.store.kind };
+      await app.userStore.ping();
+      return { status: 'ready' as const, store: app.userStore.kind };
     },
   });
 };

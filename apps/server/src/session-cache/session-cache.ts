@@ -1,5 +1,10 @@
-import type { SessionRecord } from '../stores/session-record.js';
-import type { SessionPolicy, SessionUser } from '../stores/store.js';
+import type { SessionTimes } from '../stores/session-record.js';
+import type { SessionPolicy, SessionUser } from '../stores/user-store.js';
+
+/** A session as read from Redis: whose it is and its two times. */
+export interface SessionRead extends SessionTimes {
+  user: SessionUser;
+}
 
 /** What the cache counts; logged once a minute (session-cache/report.ts). */
 export interface SessionCacheCounters {
@@ -55,8 +60,9 @@ export interface SessionCacheOptions {
 
 /**
  * Session checks kept in process while Redis's own invalidation (CLIENT TRACKING) is live. Entries
- * are sessions by id with the Redis key they were read from; one key may back several sessions
- * (a user's hash), and its invalidation evicts all of them.
+ * are sessions by id with the Redis key they were read from; one key backs all of a user's
+ * sessions (their hash), so any write to it (a login, a slide, a logout, a logout-all, the cap)
+ * evicts every session of that user here.
  *
  * It serves a hit only while `live` says invalidations are flowing (see invalidations.ts: a
  * heartbeat on the invalidation connection renews a lease); without that it is empty and bypassed.
@@ -138,7 +144,7 @@ export class SessionCache {
    * the reply it concerns (it arrives on another connection), so this is what keeps a value Redis
    * has already replaced out of the cache.
    */
-  fill(ticket: ReadTicket, id: string, record: SessionRecord | null): void {
+  fill(ticket: ReadTicket, id: string, record: SessionRead | null): void {
     const tickets = this.inFlight.get(ticket.key);
     if (tickets !== undefined) {
       const index = tickets.indexOf(ticket);

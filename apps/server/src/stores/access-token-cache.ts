@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessTokenCache, CachedAccessToken } from '@wxauth/wechat';
 import type { Sealer } from '../sealing.js';
-import type { Store } from './store.js';
+import type { KeyValueStore } from './key-value-store.js';
 
 /** `<expiresAt> <token>`: a token never contains a space. */
 function parse(value: string | null): CachedAccessToken | null {
@@ -17,7 +17,11 @@ function parse(value: string | null): CachedAccessToken | null {
  * instance (fetching a new one invalidates the old, and there is a daily quota), refreshed under a
  * lock that only its holder can release. Tokens are sealed like session keys.
  */
-export function createAccessTokenCache(store: Store, sealer: Sealer, clock: () => number = Date.now): AccessTokenCache {
+export function createAccessTokenCache(
+  store: KeyValueStore,
+  sealer: Sealer,
+  clock: () => number = Date.now,
+): AccessTokenCache {
   return {
     async get(appid) {
       const key = `at:${appid}`;

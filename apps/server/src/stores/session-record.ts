@@ -1,63 +1,69 @@
-import type { SessionPolicy, SessionUser } from './store.js';
+import type { SessionPolicy } from './user-store.js';
 
-/** A session as both stores keep it. */
-export interface SessionRecord {
-  user: SessionUser;
+/** A session's two times, as both user stores keep them. */
+export interface SessionTimes {
   /** Epoch ms; the absolute deadline is createdAt + maxAge. */
   createdAt: number;
   /** Epoch ms of the last recorded use; the session idles out at lastSeen + idle. */
   lastSeen: number;
 }
 
+/** Bytes of a session's packed times: two 48-bit big-endian epoch milliseconds (good until year 10889). */
+export const SESSION_TIMES_BYTES = 12;
+
 /**
- * A session as stored: `<createdAt>|<lastSeen − createdAt>|<openid>[|<unionid>[|<appid>]]`, times
- * in base36, the appid left out for the default app (the server's first) and empty trailing
- * fields dropped. For the default app without a unionid that is at most 44 bytes, which Redis
- * keeps in the key's value object itself (embstr) instead of a second allocation: bytes per
- * session is a benchmark figure.
+ * A session's value in its user's hash: createdAt then lastSeen, 6 bytes each. Fixed width and
+ * binary because it is most of what a further session costs (bytes per session is a benchmark
+ * figure), and the login script reads it with string.byte without parsing text.
  */
-export function encodeSession(record: SessionRecord, defaultAppid?: string): string {
-  const { user, createdAt, lastSeen } = record;
-  const appid = user.appid === defaultAppid ? '' : user.appid;
-  let value = `${createdAt.toString(36)}|${Math.max(0, lastSeen - createdAt).toString(36)}|${user.openid}`;
-  if (user.unionid !== undefined || appid !== '') value += `|${user.unionid ?? ''}`;
-  if (appid !== '') value += `|${appid}`;
+export function encodeTimes(times: SessionTimes): Buffer {
+  const value = Buffer.alloc(SESSION_TIMES_BYTES);
+  value.writeUIntBE(times.createdAt, 0, 6);
+  value.writeUIntBE(times.lastSeen, 6, 6);
   return value;
 }
 
-export function decodeSession(value: string, defaultAppid?: string): SessionRecord | null {
-  const [created, seen, openid, unionid = '', appid = defaultAppid, ...rest] = value.split('|');
-  if (!created || !seen || !openid || !appid || rest.length > 0) return null;
-  const createdAt = Number.parseInt(created, 36);
-  const lastSeen = createdAt + Number.parseInt(seen, 36);
-  if (!Number.isSafeInteger(createdAt) || !Number.isSafeInteger(lastSeen)) return null;
-  const user: SessionUser = unionid === '' ? { appid, openid } : { appid, openid, unionid };
-  return { user, createdAt, lastSeen };
+export function decodeTimes(value: Uint8Array): SessionTimes | null {
+  if (value.length !== SESSION_TIMES_BYTES) return null;
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const createdAt = bytes.readUIntBE(0, 6);
+  const lastSeen = bytes.readUIntBE(6, 6);
+  return lastSeen >= createdAt ? { createdAt, lastSeen } : null;
+}
+
+/** When the session ends unless used again: min(lastSeen + idle, createdAt + maxAge). */
+export function sessionEnd(times: SessionTimes, policy: SessionPolicy): number {
+  return Math.min(times.lastSeen + policy.idleMs, times.createdAt + policy.maxAgeMs);
 }
 
 export type TouchOutcome =
+  /** Ended longer ago than the grace period: as if it never existed. */
+  | { state: 'gone' }
+  /** Ended within the grace period: recognised, to answer SESSION_EXPIRED. */
   | { state: 'expired' }
   | {
       state: 'live';
-      /** When the session ends if unused from now on: min(lastSeen + idle, createdAt + maxAge). */
+      /** When the session ends if unused from now on. */
       expiresAt: number;
-      /** The use is to be recorded (lastSeen = now, expiry slid); false: the record stays as it is. */
+      /** The use is to be recorded (lastSeen = now); false: the field stays as it is. */
       slide: boolean;
     };
 
 /**
- * What a touch at `now` makes of a stored session: the one rule both stores follow. Reading never
+ * What a touch at `now` makes of a stored session: the one rule both user stores follow (the
+ * Redis store's login script prunes by the same `gone` test, see redis-scripts.ts). Reading never
  * revives: an idled-out session stays expired however often it is read, because only a live
  * session is ever written back. The use is recorded at most once per `slideStepMs`, so a busy
  * session costs one write a step rather than one a request (the idle timeout then runs from a
  * use up to one step earlier than the latest: never longer than configured).
  */
-export function touchOutcome(record: SessionRecord, now: number, policy: SessionPolicy): TouchOutcome {
-  const deadline = record.createdAt + policy.maxAgeMs;
-  if (now >= deadline || now >= record.lastSeen + policy.idleMs) return { state: 'expired' };
-  const slide = now - record.lastSeen >= policy.slideStepMs;
-  const lastSeen = slide ? now : record.lastSeen;
-  return { state: 'live', expiresAt: Math.min(lastSeen + policy.idleMs, deadline), slide };
+export function touchOutcome(times: SessionTimes, now: number, policy: SessionPolicy): TouchOutcome {
+  const end = sessionEnd(times, policy);
+  if (now >= end + policy.expiredGraceMs) return { state: 'gone' };
+  if (now >= end) return { state: 'expired' };
+  const slide = now - times.lastSeen >= policy.slideStepMs;
+  const lastSeen = slide ? now : times.lastSeen;
+  return { state: 'live', expiresAt: Math.min(lastSeen + policy.idleMs, times.createdAt + policy.maxAgeMs), slide };
 }
 
 /** Identifiers go into '|'-separated values and key names: WeChat's are URL-safe, anything else is refused. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { SessionRead } from '../../src/session-cache/session-cache.js';
 import { SessionCache } from '../../src/session-cache/session-cache.js';
-import type { SessionRecord } from '../../src/stores/session-record.js';
-import type { SessionPolicy } from '../../src/stores/store.js';
+import type { SessionPolicy } from '../../src/stores/user-store.js';
 
 const policy: SessionPolicy = {
   idleMs: 10_000,
@@ -12,7 +12,7 @@ const policy: SessionPolicy = {
   slideStepMs: 1000,
 };
 const T0 = 1_000_000;
-const record = (openid: string, createdAt = T0, lastSeen = createdAt): SessionRecord => ({
+const record = (openid: string, createdAt = T0, lastSeen = createdAt): SessionRead => ({
   user: { appid: 'wx0000000000000001', openid },
   createdAt,
   lastSeen,

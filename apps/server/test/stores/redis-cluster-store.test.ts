@@ -3,10 +3,13 @@ import { type RedisClusterHandle, startRedisCluster } from '@wxauth/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import type { RedisConnection } from '../../src/config.js';
 import { connectRedis, createRedisClient, describeRedis } from '../../src/plugins/store.js';
-import { createRedisStore, type RedisClient } from '../../src/stores/redis-store.js';
-import { describeStore } from './store-suite.js';
+import type { RedisClient } from '../../src/stores/redis-backend.js';
+import { createRedisKeyValueStore } from '../../src/stores/redis-key-value-store.js';
+import { createRedisUserStore } from '../../src/stores/redis-user-store.js';
+import { describeKeyValueStore } from './key-value-store-suite.js';
+import { describeUserStore } from './user-store-suite.js';
 
-// The whole store suite on a real three-master Redis Cluster: a command or script touching two
+// Both store suites on a real three-master Redis Cluster: a command or script touching two
 // slots (CROSSSLOT) or a key a script did not declare would fail here.
 let cluster: RedisClusterHandle;
 let redis: RedisClient;
@@ -25,4 +28,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-describeStore('redis cluster', async (policy) => createRedisStore({ redis, prefix: `t-${randomUUID()}:`, policy }));
+describeUserStore('redis cluster', async (policy) =>
+  createRedisUserStore({ redis, prefix: `t-${randomUUID()}:`, policy }),
+);
+describeKeyValueStore('redis cluster', async () => createRedisKeyValueStore({ redis, prefix: `t-${randomUUID()}:` }));

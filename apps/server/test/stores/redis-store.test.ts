@@ -3,9 +3,14 @@ import { type RedisServerHandle, startRedisServer } from '@wxauth/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { connectRedis, createRedisClient } from '../../src/plugins/store.js';
-import { createRedisStore, isTransientStoreError, type RedisClient } from '../../src/stores/redis-store.js';
+import { createSealer } from '../../src/sealing.js';
+import { isTransientStoreError, type RedisClient } from '../../src/stores/redis-backend.js';
+import { createRedisKeyValueStore } from '../../src/stores/redis-key-value-store.js';
+import { createRedisUserStore } from '../../src/stores/redis-user-store.js';
+import { parseSessionId, userHandle } from '../../src/stores/user-key.js';
 import { FAIL_FAST_MS } from '../support/redis.js';
-import { describeStore, SUITE_POLICY } from './store-suite.js';
+import { describeKeyValueStore } from './key-value-store-suite.js';
+import { describeUserStore, freshId, newUser, SUITE_POLICY } from './user-store-suite.js';
 
 let server: RedisServerHandle;
 let redis: RedisClient;
@@ -20,50 +25,112 @@ afterAll(async () => {
 });
 
 // Each test gets its own key prefix on the file's private redis-server.
-describeStore('redis', async (policy) => createRedisStore({ redis, prefix: `t-${randomUUID()}:`, policy }));
+describeUserStore('redis', async (policy) => createRedisUserStore({ redis, prefix: `t-${randomUUID()}:`, policy }));
+describeKeyValueStore('redis', async () => createRedisKeyValueStore({ redis, prefix: `t-${randomUUID()}:` }));
 
-describe('redis store', () => {
-  it('keeps its keys under its prefix and holds sessions by hash only', async () => {
+const DEFAULT_APP = 'wx0000000000000001';
+const fieldBytes = (id: string) => Buffer.from(parseSessionId(id)?.field ?? '', 'base64url');
+
+describe('the redis user store', () => {
+  it('keeps one small hash per user: identity, session_keys and one 12-byte field per session', async () => {
     const prefix = `t-${randomUUID()}:`;
-    const store = createRedisStore({ redis, prefix, policy: SUITE_POLICY });
-    await store.createSession('hash-1', { appid: 'wx0000000000000001', openid: 'o-1' });
-    const keys = await redis.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual([`${prefix}s:hash-1`, `${prefix}u:wx0000000000000001:o-1`]);
+    const store = createRedisUserStore({ redis, prefix, policy: SUITE_POLICY, defaultAppid: DEFAULT_APP });
+    const user = { appid: DEFAULT_APP, openid: `o${'A'.repeat(27)}` };
+    const key = `${prefix}u:{${userHandle(user.appid, user.openid)}}`;
+    const record = store.userRecordName(userHandle(user.appid, user.openid));
+    expect(record).toBe(key);
+    // A WeChat session_key, sealed as the server seals it.
+    const sealer = createSealer({ current: Buffer.alloc(32, 7), previous: undefined });
+    const sealed = sealer.sealSessionKey(Buffer.alloc(16, 1).toString('base64'), record);
+    const [a, b] = [freshId(user), freshId(user)];
+    await store.createSession(a, user, sealed);
+    await store.createSession(b, user);
+
+    expect(await redis.keys(`${prefix}*`)).toEqual([key]);
+    const fields = await redis.hkeysBuffer(key);
+    expect(fields.map((field) => field.toString('hex')).sort()).toEqual(
+      [Buffer.from('i'), Buffer.from('k'), fieldBytes(a), fieldBytes(b)].map((field) => field.toString('hex')).sort(),
+    );
+    expect(await redis.hget(key, 'i')).toBe(user.openid);
+    expect(await redis.hgetBuffer(key, 'k')).toEqual(sealed);
+    expect(sealed.length).toBe(36);
+    expect(await redis.hstrlen(key, fieldBytes(a))).toBe(12);
+    // Every field and value fits Redis's compact encoding (≤ 64 bytes): tens of bytes per session.
+    expect(await redis.object('ENCODING', key)).toBe('listpack');
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(SUITE_POLICY.maxAgeMs);
+    expect(ttl).toBeLessThanOrEqual(SUITE_POLICY.maxAgeMs + SUITE_POLICY.expiredGraceMs);
   });
 
-  it("names the default app's users by openid alone and keeps their sessions in one small value", async () => {
+  it('keeps the appid of any app but the default one, and tells the two users apart', async () => {
     const prefix = `t-${randomUUID()}:`;
-    const defaultAppid = 'wx0000000000000001';
-    const store = createRedisStore({ redis, prefix, policy: SUITE_POLICY, defaultAppid });
-    const openid = `o${'A'.repeat(27)}`;
-    await store.createSession('hash-1', { appid: defaultAppid, openid });
-    await store.createSession('hash-2', { appid: 'wx0000000000000002', openid });
-    const keys = await redis.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual(
-      [
-        `${prefix}s:hash-1`,
-        `${prefix}s:hash-2`,
-        `${prefix}u:${openid}`,
-        `${prefix}u:wx0000000000000002:${openid}`,
-      ].sort(),
-    );
-    expect(await redis.object('ENCODING', `${prefix}s:hash-1`)).toBe('embstr');
-    expect(await redis.get(`${prefix}s:hash-1`)).not.toContain(defaultAppid);
-    expect(await store.touchSession('hash-1')).toMatchObject({ state: 'live', user: { appid: defaultAppid, openid } });
-    expect(await store.touchSession('hash-2')).toMatchObject({ state: 'live', user: { appid: 'wx0000000000000002' } });
-    expect(await store.deleteUserSessions(defaultAppid, openid)).toBe(1);
-    expect((await store.touchSession('hash-2'))?.state).toBe('live');
+    const store = createRedisUserStore({ redis, prefix, policy: SUITE_POLICY, defaultAppid: DEFAULT_APP });
+    const openid = `o${'B'.repeat(27)}`;
+    const here = { appid: DEFAULT_APP, openid };
+    const there = { appid: 'wx0000000000000002', openid };
+    const [a, b] = [freshId(here), freshId(there)];
+    await store.createSession(a, here);
+    await store.createSession(b, there);
+    expect(await redis.hget(`${prefix}u:{${userHandle(DEFAULT_APP, openid)}}`, 'a')).toBeNull();
+    expect(await redis.hget(`${prefix}u:{${userHandle(there.appid, openid)}}`, 'a')).toBe(there.appid);
+    expect(await store.touchSession(a)).toMatchObject({ state: 'live', user: here });
+    expect(await store.touchSession(b)).toMatchObject({ state: 'live', user: there });
+  });
+
+  it('checks a session with one read, and records a use with one more command once per slide step', async () => {
+    const prefix = `t-${randomUUID()}:`;
+    const own = await startRedisServer();
+    const client = createRedisClient({ mode: 'url', url: own.url });
+    await connectRedis(client, 'the test Redis');
+    try {
+      const store = createRedisUserStore({ redis: client, prefix, policy: { ...SUITE_POLICY, slideStepMs: 10_000 } });
+      const user = newUser('counted');
+      const id = freshId(user);
+      await store.createSession(id, user);
+      await client.config('RESETSTAT');
+      for (let i = 0; i < 5; i++) expect((await store.touchSession(id))?.state).toBe('live');
+      const stats = await client.info('commandstats');
+      const calls = [...stats.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)]
+        .filter(([, name]) => name !== 'config|resetstat')
+        .map(([, name, count]) => `${name}=${count}`);
+      expect(calls).toEqual(['hmget=5']);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
+  });
+
+  it('treats a hash of another identity under the same handle (a collision) as nobody else’s', async () => {
+    const prefix = `t-${randomUUID()}:`;
+    const store = createRedisUserStore({ redis, prefix, policy: SUITE_POLICY });
+    const [alice, mallory] = [newUser('alice'), newUser('mallory')];
+    const malloryId = freshId(mallory);
+    await store.createSession(malloryId, mallory, Buffer.from('mallory-key'));
+    // Mallory's hash, moved under Alice's handle: what a handle collision would look like.
+    const aliceKey = `${prefix}u:{${userHandle(alice.appid, alice.openid)}}`;
+    await redis.rename(`${prefix}u:{${userHandle(mallory.appid, mallory.openid)}}`, aliceKey);
+    expect(await store.getUserSecrets(alice.appid, alice.openid)).toBeNull();
+    expect(await store.deleteUserSessions(alice.appid, alice.openid)).toBe(0);
+    const aliceId = freshId(alice);
+    await store.createSession(aliceId, alice);
+    expect(await store.touchSession(aliceId)).toMatchObject({ state: 'live', user: alice });
+    // Alice's login started the hash afresh: nothing of Mallory's is left in it.
+    expect(await redis.hget(aliceKey, 'k')).toBeNull();
+    expect(await redis.hexists(aliceKey, fieldBytes(malloryId))).toBe(0);
+    expect(await redis.hget(aliceKey, 'i')).toBe(alice.openid);
   });
 
   it('rejects with StoreUnavailableError at once when Redis is down, and recovers when it is back', async () => {
     const own = await startRedisServer();
     const client = createRedisClient({ mode: 'url', url: own.url });
     await connectRedis(client, 'the test Redis');
-    const store = createRedisStore({ redis: client, prefix: 'x:', policy: SUITE_POLICY });
-    await store.createSession('a', { appid: 'wx0000000000000001', openid: 'o-1' });
+    const store = createRedisUserStore({ redis: client, prefix: 'x:', policy: SUITE_POLICY });
+    const user = newUser('outage');
+    const id = freshId(user);
+    await store.createSession(id, user);
     await own.kill();
     const started = Date.now();
-    await expect(store.touchSession('a')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.touchSession(id)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Date.now() - started).toBeLessThan(FAIL_FAST_MS);
     await own.restart();
@@ -77,8 +144,11 @@ describe('redis store', () => {
         { timeout: 3000 },
       )
       .toBe(true);
-    // A restarted Redis is empty (persistence is off): the scripts are loaded again on demand.
-    expect(await store.touchSession('a')).toBeNull();
+    // A restarted Redis is empty (persistence is off), its script cache too: scripts load again on demand.
+    expect(await store.touchSession(id)).toBeNull();
+    const again = freshId(user);
+    await store.createSession(again, user);
+    expect((await store.touchSession(again))?.state).toBe('live');
     client.disconnect();
     await own.stop();
   });

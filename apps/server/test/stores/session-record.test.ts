@@ -1,44 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSession, encodeSession, type SessionRecord } from '../../src/stores/session-record.js';
+import {
+  decodeTimes,
+  encodeTimes,
+  SESSION_TIMES_BYTES,
+  type SessionTimes,
+  touchOutcome,
+} from '../../src/stores/session-record.js';
+import { SUITE_POLICY } from './user-store-suite.js';
 
-const DEFAULT_APP = 'wx0000000000000001';
-const OTHER_APP = 'wx0000000000000002';
-const OPENID = `o${'A'.repeat(27)}`; // WeChat's openids are 28 characters
-const UNIONID = `o${'B'.repeat(27)}`;
 const createdAt = Date.UTC(2026, 10, 26, 3, 0, 0);
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 
-describe('a stored session', () => {
+describe("a session's stored times", () => {
   it.each([
-    ['default app', { appid: DEFAULT_APP, openid: OPENID }],
-    ['default app, unionid', { appid: DEFAULT_APP, openid: OPENID, unionid: UNIONID }],
-    ['another app', { appid: OTHER_APP, openid: OPENID }],
-    ['another app, unionid', { appid: OTHER_APP, openid: OPENID, unionid: UNIONID }],
-  ])('reads back as written (%s)', (_case, user) => {
-    const record: SessionRecord = { user, createdAt, lastSeen: createdAt + 123_456 };
-    expect(decodeSession(encodeSession(record, DEFAULT_APP), DEFAULT_APP)).toStrictEqual(record);
+    ['new', { createdAt, lastSeen: createdAt }],
+    ['used later', { createdAt, lastSeen: createdAt + SEVEN_DAYS_MS + 123 }],
+    ['far future', { createdAt: 2 ** 48 - 2, lastSeen: 2 ** 48 - 1 }],
+  ])('read back as written, in 12 bytes (%s)', (_case, times: SessionTimes) => {
+    const value = encodeTimes(times);
+    expect(value).toHaveLength(SESSION_TIMES_BYTES);
+    expect(decodeTimes(value)).toStrictEqual(times);
   });
 
-  it("fits Redis's embedded string (44 bytes) for the default app's users without a unionid, up to 7 days old", () => {
-    const value = encodeSession(
-      { user: { appid: DEFAULT_APP, openid: OPENID }, createdAt, lastSeen: createdAt + SEVEN_DAYS_MS },
-      DEFAULT_APP,
-    );
-    expect(value).not.toContain(DEFAULT_APP);
-    expect(Buffer.byteLength(value)).toBeLessThanOrEqual(44);
+  it.each([
+    Buffer.alloc(0),
+    Buffer.alloc(11),
+    Buffer.alloc(13),
+    Buffer.concat([encodeTimes({ createdAt: 10, lastSeen: 10 }).subarray(0, 6), Buffer.alloc(6)]),
+  ])('refuses a value that is not a session (%#)', (value) => {
+    expect(decodeTimes(value)).toBeNull();
   });
+});
 
-  it('keeps the appid of any other app, and every appid when no default is given', () => {
-    const other = encodeSession({ user: { appid: OTHER_APP, openid: OPENID }, createdAt, lastSeen: createdAt });
-    expect(other).toContain(OTHER_APP);
-    const noDefault = encodeSession({ user: { appid: DEFAULT_APP, openid: OPENID }, createdAt, lastSeen: createdAt });
-    expect(decodeSession(noDefault)?.user.appid).toBe(DEFAULT_APP);
+describe('a touch', () => {
+  const times = { createdAt, lastSeen: createdAt };
+  const { idleMs, expiredGraceMs, slideStepMs } = SUITE_POLICY;
+  it.each([
+    ['within the slide step: live, nothing written', 1, { state: 'live', expiresAt: createdAt + idleMs, slide: false }],
+    ['after a slide step: live, use recorded', slideStepMs, { state: 'live', slide: true }],
+    ['at the idle timeout: expired', idleMs, { state: 'expired' }],
+    ['within the grace period: expired', idleMs + expiredGraceMs - 1, { state: 'expired' }],
+    ['past the grace period: gone', idleMs + expiredGraceMs, { state: 'gone' }],
+  ])('%s', (_case, after, outcome) => {
+    expect(touchOutcome(times, createdAt + after, SUITE_POLICY)).toMatchObject(outcome);
   });
-
-  it.each(['', 'garbage', 'a|b', 'zz|0|', `${createdAt.toString(36)}|0|${OPENID}|||x`])(
-    'refuses a value that is not a session (%j)',
-    (value) => {
-      expect(decodeSession(value)).toBeNull();
-    },
-  );
 });

@@ -1,0 +1,138 @@
+import type { Result } from 'ioredis';
+import type { RedisClient } from './redis-backend.js';
+
+/*
+ * The Lua scripts of the Redis stores, each on one key (one Cluster slot), declared in KEYS so a
+ * Cluster routes it. They go through ioredis's defineCommand: EVALSHA, and the script's source
+ * once more after a NOSCRIPT (a restarted or failed-over Redis has an empty script cache).
+ *
+ * A user's hash (user-key.ts) holds these fields:
+ * - `i`: the identity, `<openid>` or `<openid>|<unionid>`; `a`: the appid, absent for the server's
+ *   default app. Together they say whose hash it is.
+ * - `k`: the current sealed session_key; `K`: the one it replaced (sealing.ts `sealSessionKey`).
+ * - one field per session, named by 12 bytes of SHA-256(token), its value the packed times
+ *   (session-record.ts: createdAt and lastSeen, 6 bytes each). Session fields are the only ones
+ *   12 bytes long.
+ */
+
+/** A session's times: 48-bit big-endian milliseconds at `at` (session-record.ts encodeTimes). */
+const READ_MS = `
+local function ms(v, at)
+  local t = 0
+  for i = at, at + 5 do t = t * 256 + string.byte(v, i) end
+  return t
+end
+`;
+
+/**
+ * A login: starts the hash afresh if it holds another identity (two users sharing a handle),
+ * forgets sessions that ended more than the grace period ago (the `gone` rule of session-record.ts
+ * touchOutcome), adds the new session, ends the oldest beyond the cap, and with a session_key
+ * makes it the current one, the one it replaces kept as the previous unless the two are the same
+ * (sealing is deterministic, so equal bytes mean the same key). The new session is the newest, so
+ * the hash lives as long as it can: maxAge + grace. Returns how many sessions the cap ended.
+ * ARGV: field, times, now, idleMs, maxAgeMs, graceMs, maxPerUser, identity, appid or '', sealed key or ''.
+ */
+const LOGIN = `${READ_MS}
+local key = KEYS[1]
+local field, now, idle, maxAge, grace = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local who = redis.call('HMGET', key, 'i', 'a')
+if who[1] and (string.match(who[1], '^[^|]*') ~= string.match(ARGV[8], '^[^|]*') or (who[2] or '') ~= ARGV[9]) then
+  redis.call('DEL', key)
+end
+local sessions = {}
+local all = redis.call('HGETALL', key)
+for i = 1, #all, 2 do
+  local f, v = all[i], all[i + 1]
+  if #f == 12 then
+    if #v ~= 12 or math.min(ms(v, 7) + idle, ms(v, 1) + maxAge) + grace <= now then
+      redis.call('HDEL', key, f)
+    else
+      table.insert(sessions, { f, ms(v, 1), i })
+    end
+  end
+end
+redis.call('HSET', key, field, ARGV[2], 'i', ARGV[8])
+if ARGV[9] ~= '' then redis.call('HSET', key, 'a', ARGV[9]) end
+table.insert(sessions, { field, now, #all + 1 })
+local evicted = #sessions - tonumber(ARGV[7])
+if evicted > 0 then
+  table.sort(sessions, function(x, y)
+    if x[2] ~= y[2] then return x[2] < y[2] end
+    return x[3] < y[3]
+  end)
+  for n = 1, evicted do redis.call('HDEL', key, sessions[n][1]) end
+else
+  evicted = 0
+end
+if ARGV[10] ~= '' then
+  local current = redis.call('HGET', key, 'k')
+  if current and current ~= ARGV[10] then redis.call('HSET', key, 'K', current) end
+  redis.call('HSET', key, 'k', ARGV[10])
+end
+redis.call('PEXPIRE', key, maxAge + grace)
+return evicted
+`;
+
+/** Records a session's use, unless it ended meanwhile (a slide never brings a session back). ARGV: field, times. */
+const SLIDE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
+/** Ends one session; returns the hash's identity fields (i, a) if it was there, nil otherwise. ARGV: field. */
+const LOGOUT = `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return false end
+return redis.call('HMGET', KEYS[1], 'i', 'a')
+`;
+
+/**
+ * Ends every session of the hash at once, keeping its identity and session_keys; returns how many
+ * had not ended past the grace period. ARGV: now, idleMs, maxAgeMs, graceMs.
+ */
+const LOGOUT_ALL = `${READ_MS}
+local key = KEYS[1]
+local now, idle, maxAge, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local count = 0
+local all = redis.call('HGETALL', key)
+for i = 1, #all, 2 do
+  local f, v = all[i], all[i + 1]
+  if #f == 12 then
+    redis.call('HDEL', key, f)
+    if #v == 12 and math.min(ms(v, 7) + idle, ms(v, 1) + maxAge) + grace > now then count = count + 1 end
+  end
+end
+return count
+`;
+
+/** Deletes the key only while it holds ARGV[1]. */
+const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+type Arg = string | Buffer | number;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    wxauthLogin(key: string, ...args: Arg[]): Result<number, Context>;
+    wxauthSlide(key: string, field: Buffer, times: Buffer): Result<number, Context>;
+    wxauthLogout(key: string, field: Buffer): Result<[string | null, string | null] | null, Context>;
+    wxauthLogoutAll(key: string, ...args: Arg[]): Result<number, Context>;
+    wxauthDeleteIfEquals(key: string, value: string): Result<number, Context>;
+  }
+}
+
+const SCRIPTS = {
+  wxauthLogin: LOGIN,
+  wxauthSlide: SLIDE,
+  wxauthLogout: LOGOUT,
+  wxauthLogoutAll: LOGOUT_ALL,
+  wxauthDeleteIfEquals: DELETE_IF_EQUALS,
+};
+
+/** Makes the scripts commands of the client (defining them again on the same client is harmless). */
+export function defineScripts(redis: RedisClient): void {
+  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua, numberOfKeys: 1 });
+}

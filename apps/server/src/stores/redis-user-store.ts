@@ -1,0 +1,187 @@
+import { Cluster, type Redis } from 'ioredis';
+import type { SessionCache, SessionRead } from '../session-cache/session-cache.js';
+import { guarded, type RedisStoreOptions } from './redis-backend.js';
+import { defineScripts } from './redis-scripts.js';
+import { decodeTimes, encodeTimes, touchOutcome } from './session-record.js';
+import { parseSessionId, type SessionRef, userHandle, userKey } from './user-key.js';
+import type { Clock, SessionLookup, SessionPolicy, SessionUser, UserStore } from './user-store.js';
+
+export interface RedisUserStoreOptions extends RedisStoreOptions {
+  policy: SessionPolicy;
+  /** The server's default app: its users' hashes leave the appid out (fewer bytes). */
+  defaultAppid?: string;
+  clock?: Clock;
+  /**
+   * Session checks answered in process (SESSION_CACHE): session reads go through `reader`, the
+   * connection whose reads Redis tracks (session-cache/invalidations.ts), and fill the cache.
+   */
+  sessionCache?: { cache: SessionCache; reader: Redis };
+}
+
+/**
+ * The user store on Redis: one hash per user (field layout in redis-scripts.ts), so every
+ * operation names one key and one Cluster slot. A session check is one HMGET (the session's field
+ * and the identity); a login, a slide, a logout and a logout-all are one script each. The client
+ * is expected to fail fast (no offline queue, a short command timeout): any connection failure
+ * becomes StoreUnavailableError at once.
+ */
+export function createRedisUserStore(options: RedisUserStoreOptions): UserStore {
+  const { redis, prefix, policy, defaultAppid } = options;
+  const now = options.clock ?? Date.now;
+  const run = guarded(options.breaker);
+  defineScripts(redis);
+  const hashOf = (handle: string) => `${prefix}${userKey(handle)}`;
+  const fieldOf = (ref: SessionRef) => Buffer.from(ref.field, 'base64url');
+  const storedAppid = (appid: string) => (appid === defaultAppid ? '' : appid);
+  const identity = (user: SessionUser) => (user.unionid === undefined ? user.openid : `${user.openid}|${user.unionid}`);
+
+  /** The user a hash's `i` and `a` fields name, or null when it names none. */
+  function userOf(i: string | null, a: string | null): SessionUser | null {
+    const [openid = '', unionid = ''] = (i ?? '').split('|');
+    const appid = a ?? defaultAppid;
+    if (openid === '' || appid === undefined) return null;
+    return unionid === '' ? { appid, openid } : { appid, openid, unionid };
+  }
+
+  const text = (value: Buffer | null | undefined) => value?.toString('utf8') ?? null;
+  /** Whether a hash's identity fields name this user (and not another sharing the handle). */
+  const isTheirs = (i: Buffer | null | undefined, a: Buffer | null | undefined, appid: string, openid: string) => {
+    const user = userOf(text(i), text(a));
+    return user?.appid === appid && user.openid === openid;
+  };
+
+  const policyArgs = () => [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs];
+  const cache = options.sessionCache?.cache;
+  const reader = options.sessionCache?.reader ?? redis;
+  // This instance's writes to a user's hash drop the user's cached sessions at once, before and
+  // after the write: a logout answered here is never followed by a hit here, whenever Redis's
+  // push arrives.
+  //
+  // A revocation (logout, logout-all, the cap) answers only after a PING that followed its write
+  // on the same connection: Redis writes a command's reply in the same turn of its event loop as
+  // the invalidations it caused, possibly a moment before them, and a PING is taken in a later
+  // turn. So when the logout is answered, every instance that cached the user's sessions has the
+  // invalidation on its socket, and a check sent to it after the answer finds it there. (No
+  // cache on Cluster, and ioredis would send the PING to any node: none there.)
+  const settle = redis instanceof Cluster ? async () => {} : () => redis.ping();
+  async function revoking<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const result = await writing(key, write);
+    await settle();
+    return result;
+  }
+  async function writing<T>(key: string, write: () => Promise<T>): Promise<T> {
+    if (cache === undefined) return write();
+    cache.invalidate(key);
+    try {
+      return await write();
+    } finally {
+      cache.invalidate(key);
+    }
+  }
+
+  return {
+    kind: 'redis',
+    userRecordName: hashOf,
+
+    createSession: (id, user, secret) => {
+      const ref = parseSessionId(id);
+      if (ref?.handle !== userHandle(user.appid, user.openid)) {
+        throw new TypeError('the session id does not name a session of this user');
+      }
+      return run(async () => {
+        const createdAt = now();
+        const key = hashOf(ref.handle);
+        const evicted = await writing(key, () =>
+          redis.wxauthLogin(
+            key,
+            fieldOf(ref),
+            encodeTimes({ createdAt, lastSeen: createdAt }),
+            createdAt,
+            policy.idleMs,
+            policy.maxAgeMs,
+            policy.expiredGraceMs,
+            policy.maxPerUser,
+            identity(user),
+            storedAppid(user.appid),
+            secret === undefined ? '' : Buffer.from(secret),
+          ),
+        );
+        if (evicted > 0) await settle();
+        return { evicted };
+      });
+    },
+
+    // One read, not a script: the check stays one cheap command (entering Lua costs Redis several
+    // times the commands it runs). A write follows only when the use is to be recorded.
+    touchSession: (id) => {
+      const ref = parseSessionId(id);
+      if (!ref) return Promise.resolve(null);
+      return run(async (): Promise<SessionLookup | null> => {
+        const key = hashOf(ref.handle);
+        const field = fieldOf(ref);
+        // The read is tracked (the user's hash): a ticket keeps a reply an invalidation overtook out.
+        const ticket = cache?.beginRead(key);
+        let kept: SessionRead | null = null;
+        try {
+          const [value, i, a] = await reader.hmgetBuffer(key, field, 'i', 'a');
+          const times = value ? decodeTimes(value) : null;
+          const user = userOf(text(i), text(a));
+          if (!times || !user) return null;
+          const t = now();
+          const outcome = touchOutcome(times, t, policy);
+          if (outcome.state === 'gone') return null;
+          if (outcome.state === 'expired') return outcome;
+          if (outcome.slide) {
+            await writing(key, () =>
+              redis.wxauthSlide(key, field, encodeTimes({ createdAt: times.createdAt, lastSeen: t })),
+            );
+          } else {
+            kept = { user, ...times };
+          }
+          return { state: 'live', user, createdAt: times.createdAt, expiresAt: outcome.expiresAt };
+        } finally {
+          if (ticket !== undefined) cache?.fill(ticket, id, kept);
+        }
+      });
+    },
+
+    deleteSession: (id) => {
+      const ref = parseSessionId(id);
+      if (!ref) return Promise.resolve(null);
+      return run(async () => {
+        const key = hashOf(ref.handle);
+        const found = await revoking(key, () => redis.wxauthLogout(key, fieldOf(ref)));
+        return found ? userOf(found[0], found[1]) : null;
+      });
+    },
+
+    deleteUserSessions: (appid, openid) =>
+      run(async () => {
+        const key = hashOf(userHandle(appid, openid));
+        const [i, a] = await redis.hmgetBuffer(key, 'i', 'a');
+        if (!isTheirs(i, a, appid, openid)) return 0;
+        return revoking(key, () => redis.wxauthLogoutAll(key, ...policyArgs()));
+      }),
+
+    getUserSecrets: (appid, openid) =>
+      run(async () => {
+        const [i, a, current, previous] = await redis.hmgetBuffer(
+          hashOf(userHandle(appid, openid)),
+          'i',
+          'a',
+          'k',
+          'K',
+        );
+        if (!current || !isTheirs(i, a, appid, openid)) return null;
+        return { current, previous: previous ?? null };
+      }),
+
+    ping: () =>
+      run(async () => {
+        await redis.ping();
+      }),
+
+    // The Redis connection belongs to the plugin that opened it (plugins/store.ts).
+    close: async () => {},
+  };
+}
