@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createWeChatClient, decryptUserData, verifyRawDataSignature } from '@wxauth/wechat';
 import Fastify from 'fastify';
+import claims from './auth/claims.js';
+import codeExchange from './auth/code-exchange.js';
+import phoneNumbers from './auth/phone-numbers.js';
+import sessions from './auth/sessions.js';
+import userData from './auth/user-data.js';
 import type { Config } from './config.js';
 import { type LogStream, lazyChildLogger, loggerOptions } from './logging.js';
 import auth from './plugins/auth.js';
@@ -10,6 +15,7 @@ import docs from './plugins/docs.js';
 import errorHandler, { clientErrorHandler } from './plugins/error-handler.js';
 import metrics from './plugins/metrics.js';
 import rateLimit from './plugins/rate-limit.js';
+import sealer from './plugins/sealer.js';
 import store from './plugins/store.js';
 import wechat, { type WeChatToolkit } from './plugins/wechat.js';
 import authRoutes from './routes/auth.js';
@@ -67,11 +73,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   app.removeContentTypeParser('text/plain');
 
   // Boot order: errors first so every later failure has the envelope; the store before everything
-  // that keeps state; docs before the routes they describe.
+  // that keeps state; the login domain's services (src/auth/) before the auth hook and routes that
+  // use them; docs before the routes they describe.
+  const toolkit = options.wechat ?? wechatToolkit;
   await app.register(errorHandler);
   await app.register(cors, { config });
   await app.register(store, { config });
-  await app.register(wechat, { config, toolkit: options.wechat ?? wechatToolkit });
+  await app.register(sealer, { config });
+  await app.register(wechat, { config, toolkit });
+  await app.register(sessions, { config });
+  await app.register(claims);
+  await app.register(codeExchange, { config });
+  await app.register(phoneNumbers, { config });
+  await app.register(userData, { config, crypto: toolkit });
   await app.register(auth);
   await app.register(rateLimit, { config });
   await app.register(docs, { config });

@@ -15,11 +15,13 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
  * Deterministic, because the store tells a login that brought the same session_key again from one
  * that brought a new one by comparing what it holds (the rotation rule lives in one place, the
  * store); small, because it sits in the user's Redis hash, whose compact encoding holds values of
- * at most 64 bytes. It is SIV (Rogaway–Shrimpton's synthetic IV): the IV is HMAC-SHA256 of the
- * associated data and the plaintext, which also authenticates, and AES-256-CTR under that IV
- * encrypts. Equal sealed values reveal equal keys for the same user and nothing else, which is
- * exactly what the store compares. A WeChat session_key (base64 of 16 bytes) is sealed as its 16
- * bytes: 3 (key id) + 16 (IV) + 17 (flag and key) = 36 bytes. After SESSION_KEY_SECRET is rotated,
+ * at most 64 bytes (and bytes per login are a benchmark figure). It is SIV (Rogaway–Shrimpton's
+ * synthetic IV): the IV is HMAC-SHA256 of the associated data and the plaintext, cut to 96 bits,
+ * which also authenticates, and AES-256-CTR under that IV encrypts. Equal sealed values reveal equal
+ * keys for the same user and nothing else, which is exactly what the store compares. A WeChat
+ * session_key (base64 of 16 bytes) is sealed as its 16 bytes: 1 (key id) + 12 (IV) + 1 (form) + 16
+ * = 30 bytes. The one-byte id only picks the likely secret; the IV check decides (both secrets are
+ * tried when their ids meet, 1 time in 256). After SESSION_KEY_SECRET is rotated,
  * the same session_key seals to other bytes, so a user's first login with the same key again keeps
  * it as its own "previous" once (what tells a rotation from junk then misses the older key; the
  * client is sent through login and a fresh fetch either way).
@@ -36,6 +38,8 @@ export interface Sealer {
 
 interface SealingKey {
   id: string;
+  /** The session-key form's one-byte id. */
+  shortId: number;
   key: Buffer;
   /** The SIV pair for session keys: HMAC key, AES-CTR key. */
   sivMac: Buffer;
@@ -52,7 +56,8 @@ function deriveKey(secret: Buffer): SealingKey {
   const id = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth sealing key id', 3)).toString('base64url');
   const sivMac = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key siv mac', 32));
   const sivEnc = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key siv enc', 32));
-  return { id, key, sivMac, sivEnc };
+  const shortId = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key id', 1))[0] ?? 0;
+  return { id, shortId, key, sivMac, sivEnc };
 }
 
 export function createSealer(secrets: { current: Buffer; previous: Buffer | undefined } | undefined): Sealer {
@@ -102,28 +107,33 @@ export function createSealer(secrets: { current: Buffer; previous: Buffer | unde
     sealSessionKey(sessionKey, record) {
       const plain = packSessionKey(sessionKey);
       const iv = syntheticIv(current, record, plain);
-      const cipher = createCipheriv('aes-256-ctr', current.sivEnc, iv);
-      return Buffer.concat([Buffer.from(current.id, 'base64url'), iv, cipher.update(plain), cipher.final()]);
+      return Buffer.concat([Buffer.of(current.shortId), iv, ctr(current, iv, plain)]);
     },
     openSessionKey(sealed, record) {
       const raw = Buffer.from(sealed);
-      const key = keys.get(raw.subarray(0, ID_BYTES).toString('base64url'));
-      if (!key || raw.length <= ID_BYTES + SIV_BYTES) return null;
-      const iv = raw.subarray(ID_BYTES, ID_BYTES + SIV_BYTES);
-      const decipher = createDecipheriv('aes-256-ctr', key.sivEnc, iv);
-      const plain = Buffer.concat([decipher.update(raw.subarray(ID_BYTES + SIV_BYTES)), decipher.final()]);
-      if (!timingSafeEqual(syntheticIv(key, record, plain), iv)) return null;
-      return unpackSessionKey(plain);
+      if (raw.length <= 1 + SIV_BYTES) return null;
+      const iv = raw.subarray(1, 1 + SIV_BYTES);
+      for (const key of keys.values()) {
+        if (key.shortId !== raw[0]) continue;
+        const plain = ctr(key, iv, raw.subarray(1 + SIV_BYTES));
+        if (timingSafeEqual(syntheticIv(key, record, plain), iv)) return unpackSessionKey(plain);
+      }
+      return null;
     },
   };
 }
 
-const ID_BYTES = 3;
-const SIV_BYTES = 16;
+const SIV_BYTES = 12;
 const BINARY_KEY = 1;
 const TEXT_KEY = 0;
 
-/** HMAC-SHA256 over the length-prefixed record name and the plaintext, cut to 128 bits. */
+/** AES-256-CTR from the synthetic IV (a 32-bit block counter after it): encrypts and decrypts alike. */
+function ctr(key: SealingKey, iv: Buffer, data: Buffer): Buffer {
+  const cipher = createCipheriv('aes-256-ctr', key.sivEnc, Buffer.concat([iv, Buffer.alloc(4)]));
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+/** HMAC-SHA256 over the length-prefixed record name and the plaintext, cut to 96 bits. */
 function syntheticIv(key: SealingKey, record: string, plain: Buffer): Buffer {
   const aad = Buffer.from(record, 'utf8');
   const length = Buffer.alloc(4);

@@ -21,14 +21,17 @@ function field(what: string, status: number, body: string, path: string[]): stri
 let userSeq = 0;
 const nextUser = () => `bench-${process.pid}-${userSeq++}`;
 
-/** Fresh one-time wx.login codes from the simulator, one user each. */
-export function mintCodes(simUrl: string, count: number): Promise<string[]> {
+/** Names for `count` users never seen before. */
+export const newUsers = (count: number): string[] => Array.from({ length: count }, nextUser);
+
+/** Fresh one-time wx.login codes from the simulator, one user each (new users unless named). */
+export function mintCodes(simUrl: string, count: number, users?: readonly string[]): Promise<string[]> {
   return harvest({
     url: simUrl,
     method: 'POST',
     path: '/sim/login',
     count,
-    body: () => ({ appid: TEST_APP.appid, user: nextUser() }),
+    body: (index) => ({ appid: TEST_APP.appid, user: users?.[index] ?? nextUser() }),
     pick: (status, body) => field('simulator /sim/login', status, body, ['code']),
   });
 }
@@ -45,8 +48,13 @@ export function logIn(serverUrl: string, codes: readonly string[]): Promise<stri
   });
 }
 
-export async function serverSessions(serverUrl: string, simUrl: string, count: number): Promise<string[]> {
-  return logIn(serverUrl, await mintCodes(simUrl, count));
+export async function serverSessions(
+  serverUrl: string,
+  simUrl: string,
+  count: number,
+  users?: readonly string[],
+): Promise<string[]> {
+  return logIn(serverUrl, await mintCodes(simUrl, count, users));
 }
 
 /** Express sessions through the Express variant's login route; returns `Cookie` header values. */

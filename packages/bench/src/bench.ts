@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { expressSessions, serverSessions, strangerTokens } from './accounts.js';
+import { expressSessions, newUsers, serverSessions, strangerTokens } from './accounts.js';
 import { checkBare, checkExpress, checkLogin, checkServer, checkSimulator } from './checks.js';
 import { type CpuCost, cpuCost, readCpu } from './cpu.js';
 import { describeEnvironment } from './environment.js';
@@ -133,14 +133,27 @@ async function runRounds(variants: readonly Variant[], setup: RoundsSetup): Prom
   return records;
 }
 
+/** How many users log in again for the further-session figure: enough for a steady per-session mean. */
+const FURTHER_SESSION_USERS = 10_000;
+
 function memorySubjects(stack: Stack, options: BenchOptions): [MemorySubject, number][] {
   const subjects: [MemorySubject, number][] = [];
   const { simulator } = stack;
   if (simulator && stack.serverRedis) {
+    let users: string[] = [];
     const wxauth: MemorySubject = {
       stack: 'wxauth server',
       start: (redisUrl) => startServer('server (memory measure)', simulator.url, redisUrl),
-      createSessions: (url, count) => serverSessions(url, simulator.url, count),
+      createSessions: (url, count) => {
+        users = newUsers(count);
+        return serverSessions(url, simulator.url, count, users);
+      },
+      // The code claims, `<prefix>c:<hash>`: kept only for the replay window after a login.
+      transient: /(^|:)c:[^:]+$/,
+      furtherSessions: async (url) => {
+        const again = users.slice(0, FURTHER_SESSION_USERS);
+        return (await serverSessions(url, simulator.url, again.length, again)).length;
+      },
     };
     subjects.push([wxauth, options.memorySessions]);
   }
@@ -196,6 +209,10 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
         log(`Redis memory: ${fmtInt(count)} sessions through ${subject.stack}'s login…`);
         const result = await measureMemory(subject, count);
         log(`  ${Math.round(result.bytesPerSession)} B per session, all keys`);
+        if (result.settled) log(`  ${Math.round(result.settled.bytesPerLogin)} B per login once its claim is gone`);
+        for (const round of result.further ?? []) {
+          log(`  ${Math.round(round.bytesPerSession)} B per further session (login ${round.login} of each user)`);
+        }
         memory.push(result);
       }
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from '../src/load.js';
-import { keyPattern } from '../src/memory.js';
+import { keyPattern, type MemoryResult } from '../src/memory.js';
 import { figures, type RunRecord, summarize } from '../src/summary.js';
 import type { VariantId } from '../src/variants.js';
 
@@ -109,5 +109,31 @@ describe('figures', () => {
     const [figure] = figures([], [], revocation);
     expect(figure).toMatchObject({ value: 2, unit: 'ms', goal: { op: '<=', target: 5, status: 'missed' } });
     expect(figures([], [], { ...revocation, stale: 0 })[0]?.goal?.status).toBe('met');
+  });
+});
+
+describe('the Redis memory figures of a stack with code claims and further sessions', () => {
+  const result: MemoryResult = {
+    stack: 'wxauth server',
+    sessions: 1000,
+    usedMemoryBefore: 0,
+    usedMemoryAfter: 400_000,
+    bytesPerSession: 400,
+    settled: { transientKeys: 1000, bytesPerTransientKey: 150, bytesPerLogin: 240 },
+    further: [
+      { login: 2, sessions: 1000, bytesPerSession: 90 },
+      { login: 3, sessions: 1000, bytesPerSession: 30 },
+    ],
+    kinds: [],
+  };
+
+  it('judges bytes per login once the claim has expired (≤ 250) and per further session (≤ 80)', () => {
+    const rows = figures([], [result]).map((f) => [f.name, Math.round(f.value), f.goal?.status]);
+    expect(rows).toEqual([
+      ['Redis bytes per login while its code claim lives, wxauth server', 390, undefined],
+      ['Redis bytes per login once its code claim has expired, wxauth server', 240, 'met'],
+      ['Redis bytes per further session of a user (their login 2), wxauth server', 90, 'missed'],
+      ['Redis bytes per further session of a user (their login 3), wxauth server', 30, 'met'],
+    ]);
   });
 });

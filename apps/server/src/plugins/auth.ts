@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AuthenticatedSession } from '../auth/sessions.js';
 import { AppError } from '../errors.js';
 import type { CachedSession } from '../session-cache/session-cache.js';
-import type { AuthenticatedSession } from '../sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,4 +79,4 @@ async function authPlugin(app: FastifyInstance) {
   });
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['store'] });
+export default fp(authPlugin, { name: 'auth', dependencies: ['sessions'] });

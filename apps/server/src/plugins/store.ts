@@ -2,11 +2,10 @@ import fastifyRedis from '@fastify/redis';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Cluster, Redis } from 'ioredis';
+import { sessionPolicy } from '../auth/sessions.js';
 import type { Config, RedisAddress, RedisConnection } from '../config.js';
-import { createSealer, type Sealer } from '../sealing.js';
 import { trackInvalidations } from '../session-cache/invalidations.js';
 import { SessionCache } from '../session-cache/session-cache.js';
-import { createSessions, type Sessions, sessionPolicy } from '../sessions.js';
 import { type CircuitBreaker, createCircuitBreaker, NEVER_OPEN } from '../stores/circuit-breaker.js';
 import type { KeyValueStore } from '../stores/key-value-store.js';
 import { createMemoryKeyValueStore } from '../stores/memory-key-value-store.js';
@@ -24,8 +23,6 @@ declare module 'fastify' {
     keyValueStore: KeyValueStore;
     /** Open while Redis is taken for down: every store call (rate-limit counters too) fails at once. */
     storeBreaker: CircuitBreaker;
-    sealer: Sealer;
-    sessions: Sessions;
     /** The in-process session checks (SESSION_CACHE); null when off. */
     sessionCache: SessionCache | null;
   }
@@ -198,8 +195,8 @@ function watchConnection(client: RedisClient, log: FastifyBaseLogger) {
 }
 
 /**
- * The stores (Redis through @fastify/redis when one is configured, memory otherwise), the sealer
- * for secrets at rest and the session service built on them.
+ * The stores: on Redis when one is configured, through @fastify/redis's client (the rate limiter's
+ * too), behind one circuit breaker; in memory otherwise.
  */
 async function storePlugin(app: FastifyInstance, options: { config: Config }) {
   const { config } = options;
@@ -230,7 +227,7 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
         ? await openSessionCache(app, config.redis, new SessionCache({ size: config.sessionCache.size, policy }))
         : undefined;
     sessionCache = cached?.cache ?? null;
-    const backend = { redis: client, prefix: config.keyPrefix, breaker };
+    const backend = { redis: app.redis, prefix: config.keyPrefix, breaker };
     userStore = createRedisUserStore({
       ...backend,
       policy,
@@ -245,12 +242,9 @@ async function storePlugin(app: FastifyInstance, options: { config: Config }) {
     });
     [userStore, keyValueStore] = [users, values];
   }
-  const sealer = createSealer(config.sealing);
   app.decorate('userStore', userStore);
   app.decorate('keyValueStore', keyValueStore);
   app.decorate('storeBreaker', breaker);
-  app.decorate('sealer', sealer);
-  app.decorate('sessions', createSessions(userStore, sealer, policy, sessionCache));
   app.decorate('sessionCache', sessionCache);
 }
 

@@ -1,20 +1,14 @@
 import type { WeChatClient, WeChatClientOptions } from '@wxauth/wechat';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { createClaims } from '../claims.js';
-import { type CodeExchange, createCodeExchange } from '../code-exchange.js';
+import type { UserDataCrypto } from '../auth/user-data.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { createPhoneNumbers, type PhoneNumbers } from '../phone-numbers.js';
 import { createAccessTokenCache } from '../stores/access-token-cache.js';
-import { createUserData, type UserData, type UserDataCrypto } from '../user-data.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     wechat: WeChatApps;
-    codeExchange: CodeExchange;
-    phoneNumbers: PhoneNumbers;
-    userData: UserData;
   }
 }
 
@@ -48,7 +42,7 @@ export function createWeChatApps(clients: readonly [WeChatClient, ...WeChatClien
   };
 }
 
-/** One WeChat client per configured mini-program, their token cache on the store, and the services using them. */
+/** One WeChat client per configured mini-program, their access tokens cached on the store. */
 async function wechatPlugin(app: FastifyInstance, options: { config: Config; toolkit: WeChatToolkit }) {
   const { config, toolkit } = options;
   const tokenCache = createAccessTokenCache(app.keyValueStore, app.sealer);
@@ -68,22 +62,7 @@ async function wechatPlugin(app: FastifyInstance, options: { config: Config; too
   app.addHook('onClose', async () => {
     await Promise.all(clients.map((client) => client.close()));
   });
-
-  // A claim stays pending no longer than the WeChat calls behind it can take (a phone number may
-  // first need an access token, with its own retries), so a crashed holder frees it soon.
-  const pendingMs = config.wechat.timeoutMs * 3 + 10_000;
-  const claims = createClaims(app.keyValueStore);
   app.decorate('wechat', createWeChatApps(clients));
-  const replayWindowMs = config.codeReplayWindowMs;
-  app.decorate('codeExchange', createCodeExchange({ claims, sessions: app.sessions, pendingMs, replayWindowMs }));
-  app.decorate(
-    'phoneNumbers',
-    createPhoneNumbers({ claims, store: app.keyValueStore, sealer: app.sealer, pendingMs, replayWindowMs }),
-  );
-  app.decorate(
-    'userData',
-    createUserData({ sessions: app.sessions, crypto: toolkit, maxAgeSeconds: config.decryptMaxAgeSeconds }),
-  );
 }
 
-export default fp(wechatPlugin, { name: 'wechat', dependencies: ['store'] });
+export default fp(wechatPlugin, { name: 'wechat', dependencies: ['store', 'sealer'] });

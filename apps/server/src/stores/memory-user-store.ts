@@ -71,8 +71,8 @@ export function createMemoryUserStore(options: MemoryStoreOptions): UserStore {
         if (record.current !== null && !sameBytes(record.current, secret)) record.previous = record.current;
         record.current = secret;
       }
-      const lastDeadline = Math.max(...[...record.sessions.values()].map((times) => times.createdAt));
-      users.set(handle, record, lastDeadline + policy.maxAgeMs + policy.expiredGraceMs);
+      // The new session is the newest: the record lives as long as it can.
+      users.set(handle, record, t + policy.maxAgeMs + policy.expiredGraceMs);
       return { evicted: evicted.length };
     },
 

@@ -7,20 +7,25 @@ import type { RedisClient } from './redis-backend.js';
  * once more after a NOSCRIPT (a restarted or failed-over Redis has an empty script cache).
  *
  * A user's hash (user-key.ts) holds these fields:
- * - `i`: the identity, `<openid>` or `<openid>|<unionid>`; `a`: the appid, absent for the server's
- *   default app. Together they say whose hash it is.
+ * - `i`: the openid, `u`: the unionid if any (both packed, redis-user-store.ts `packId`); `a`: the
+ *   appid, absent for the server's default app. `i` and `a` say whose hash it is.
  * - `k`: the current sealed session_key; `K`: the one it replaced (sealing.ts `sealSessionKey`).
  * - one field per session, named by 12 bytes of SHA-256(token), its value the packed times
- *   (session-record.ts: createdAt and lastSeen, 6 bytes each). Session fields are the only ones
- *   12 bytes long.
+ *   (session-record.ts encodeTimes: createdAt in 6 bytes, then lastSeen − createdAt in 0 to 6).
+ *   Session fields are the only ones 12 bytes long.
  */
 
-/** A session's times: 48-bit big-endian milliseconds at `at` (session-record.ts encodeTimes). */
-const READ_MS = `
-local function ms(v, at)
+/** When a session ends, from its value (session-record.ts encodeTimes, sessionEnd); nil if it is not one. */
+const SESSION_END = `
+local function number(v, from, to)
   local t = 0
-  for i = at, at + 5 do t = t * 256 + string.byte(v, i) end
+  for i = from, to do t = t * 256 + string.byte(v, i) end
   return t
+end
+local function sessionEnd(v, idle, maxAge)
+  if #v < 6 or #v > 12 then return nil end
+  local created = number(v, 1, 6)
+  return math.min(created + number(v, 7, #v) + idle, created + maxAge), created
 end
 `;
 
@@ -31,29 +36,30 @@ end
  * makes it the current one, the one it replaces kept as the previous unless the two are the same
  * (sealing is deterministic, so equal bytes mean the same key). The new session is the newest, so
  * the hash lives as long as it can: maxAge + grace. Returns how many sessions the cap ended.
- * ARGV: field, times, now, idleMs, maxAgeMs, graceMs, maxPerUser, identity, appid or '', sealed key or ''.
+ * ARGV: field, times, now, idleMs, maxAgeMs, graceMs, maxPerUser, openid, unionid or '', appid or '',
+ * sealed key or ''.
  */
-const LOGIN = `${READ_MS}
+const LOGIN = `${SESSION_END}
 local key = KEYS[1]
 local field, now, idle, maxAge, grace = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local who = redis.call('HMGET', key, 'i', 'a')
-if who[1] and (string.match(who[1], '^[^|]*') ~= string.match(ARGV[8], '^[^|]*') or (who[2] or '') ~= ARGV[9]) then
-  redis.call('DEL', key)
-end
+if who[1] and (who[1] ~= ARGV[8] or (who[2] or '') ~= ARGV[10]) then redis.call('DEL', key) end
 local sessions = {}
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
   if #f == 12 then
-    if #v ~= 12 or math.min(ms(v, 7) + idle, ms(v, 1) + maxAge) + grace <= now then
+    local ends, created = sessionEnd(v, idle, maxAge)
+    if not ends or ends + grace <= now then
       redis.call('HDEL', key, f)
     else
-      table.insert(sessions, { f, ms(v, 1), i })
+      table.insert(sessions, { f, created, i })
     end
   end
 end
 redis.call('HSET', key, field, ARGV[2], 'i', ARGV[8])
-if ARGV[9] ~= '' then redis.call('HSET', key, 'a', ARGV[9]) end
+if ARGV[9] ~= '' then redis.call('HSET', key, 'u', ARGV[9]) else redis.call('HDEL', key, 'u') end
+if ARGV[10] ~= '' then redis.call('HSET', key, 'a', ARGV[10]) end
 table.insert(sessions, { field, now, #all + 1 })
 local evicted = #sessions - tonumber(ARGV[7])
 if evicted > 0 then
@@ -65,10 +71,10 @@ if evicted > 0 then
 else
   evicted = 0
 end
-if ARGV[10] ~= '' then
+if ARGV[11] ~= '' then
   local current = redis.call('HGET', key, 'k')
-  if current and current ~= ARGV[10] then redis.call('HSET', key, 'K', current) end
-  redis.call('HSET', key, 'k', ARGV[10])
+  if current and current ~= ARGV[11] then redis.call('HSET', key, 'K', current) end
+  redis.call('HSET', key, 'k', ARGV[11])
 end
 redis.call('PEXPIRE', key, maxAge + grace)
 return evicted
@@ -81,26 +87,30 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 `;
 
-/** Ends one session; returns the hash's identity fields (i, a) if it was there, nil otherwise. ARGV: field. */
+/** Ends one session; returns the hash's identity fields (i, u, a) if it was there, nil otherwise. ARGV: field. */
 const LOGOUT = `
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return false end
-return redis.call('HMGET', KEYS[1], 'i', 'a')
+return redis.call('HMGET', KEYS[1], 'i', 'u', 'a')
 `;
 
 /**
- * Ends every session of the hash at once, keeping its identity and session_keys; returns how many
- * had not ended past the grace period. ARGV: now, idleMs, maxAgeMs, graceMs.
+ * Ends every session of the hash at once if it is the user's, keeping its identity and
+ * session_keys; returns how many had not ended past the grace period.
+ * ARGV: now, idleMs, maxAgeMs, graceMs, openid, appid or ''.
  */
-const LOGOUT_ALL = `${READ_MS}
+const LOGOUT_ALL = `${SESSION_END}
 local key = KEYS[1]
 local now, idle, maxAge, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local who = redis.call('HMGET', key, 'i', 'a')
+if who[1] ~= ARGV[5] or (who[2] or '') ~= ARGV[6] then return 0 end
 local count = 0
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
   if #f == 12 then
     redis.call('HDEL', key, f)
-    if #v == 12 and math.min(ms(v, 7) + idle, ms(v, 1) + maxAge) + grace > now then count = count + 1 end
+    local ends = sessionEnd(v, idle, maxAge)
+    if ends and ends + grace > now then count = count + 1 end
   end
 end
 return count
@@ -118,7 +128,10 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     wxauthLogin(key: string, ...args: Arg[]): Result<number, Context>;
     wxauthSlide(key: string, field: Buffer, times: Buffer): Result<number, Context>;
-    wxauthLogout(key: string, field: Buffer): Result<[string | null, string | null] | null, Context>;
+    wxauthLogoutBuffer(
+      key: string,
+      field: Buffer,
+    ): Result<[Buffer | null, Buffer | null, Buffer | null] | null, Context>;
     wxauthLogoutAll(key: string, ...args: Arg[]): Result<number, Context>;
     wxauthDeleteIfEquals(key: string, value: string): Result<number, Context>;
   }

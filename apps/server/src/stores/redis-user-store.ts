@@ -33,42 +33,27 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
   const hashOf = (handle: string) => `${prefix}${userKey(handle)}`;
   const fieldOf = (ref: SessionRef) => Buffer.from(ref.field, 'base64url');
   const storedAppid = (appid: string) => (appid === defaultAppid ? '' : appid);
-  const identity = (user: SessionUser) => (user.unionid === undefined ? user.openid : `${user.openid}|${user.unionid}`);
 
-  /** The user a hash's `i` and `a` fields name, or null when it names none. */
-  function userOf(i: string | null, a: string | null): SessionUser | null {
-    const [openid = '', unionid = ''] = (i ?? '').split('|');
-    const appid = a ?? defaultAppid;
-    if (openid === '' || appid === undefined) return null;
-    return unionid === '' ? { appid, openid } : { appid, openid, unionid };
+  /** The user a hash's identity fields (i, u, a) name, or null when they name none. */
+  function userOf(i: Buffer | null | undefined, u: Buffer | null | undefined, a: Buffer | null | undefined) {
+    const appid = a ? a.toString('utf8') : defaultAppid;
+    if (!i || appid === undefined) return null;
+    const user: SessionUser = { appid, openid: unpackId(i) };
+    if (u) user.unionid = unpackId(u);
+    return user;
   }
 
-  const text = (value: Buffer | null | undefined) => value?.toString('utf8') ?? null;
   /** Whether a hash's identity fields name this user (and not another sharing the handle). */
   const isTheirs = (i: Buffer | null | undefined, a: Buffer | null | undefined, appid: string, openid: string) => {
-    const user = userOf(text(i), text(a));
+    const user = userOf(i, null, a);
     return user?.appid === appid && user.openid === openid;
   };
 
-  const policyArgs = () => [now(), policy.idleMs, policy.maxAgeMs, policy.expiredGraceMs];
   const cache = options.sessionCache?.cache;
   const reader = options.sessionCache?.reader ?? redis;
   // This instance's writes to a user's hash drop the user's cached sessions at once, before and
   // after the write: a logout answered here is never followed by a hit here, whenever Redis's
   // push arrives.
-  //
-  // A revocation (logout, logout-all, the cap) answers only after a PING that followed its write
-  // on the same connection: Redis writes a command's reply in the same turn of its event loop as
-  // the invalidations it caused, possibly a moment before them, and a PING is taken in a later
-  // turn. So when the logout is answered, every instance that cached the user's sessions has the
-  // invalidation on its socket, and a check sent to it after the answer finds it there. (No
-  // cache on Cluster, and ioredis would send the PING to any node: none there.)
-  const settle = redis instanceof Cluster ? async () => {} : () => redis.ping();
-  async function revoking<T>(key: string, write: () => Promise<T>): Promise<T> {
-    const result = await writing(key, write);
-    await settle();
-    return result;
-  }
   async function writing<T>(key: string, write: () => Promise<T>): Promise<T> {
     if (cache === undefined) return write();
     cache.invalidate(key);
@@ -78,6 +63,18 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       cache.invalidate(key);
     }
   }
+  // A revocation (logout, logout-all, the cap) answers only after a PING that followed its write
+  // on the same connection: Redis writes a command's reply in the same turn of its event loop as
+  // the invalidations it caused, possibly a moment before them, and takes the PING in a later
+  // turn. So when the logout is answered, every instance that cached the user's sessions has the
+  // invalidation on its socket, and a check sent to it after the answer finds it there. (No cache
+  // on Cluster, where ioredis would send the PING to any node: none there.)
+  const settle = redis instanceof Cluster ? async () => {} : () => redis.ping();
+  async function revoking<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const result = await writing(key, write);
+    await settle();
+    return result;
+  }
 
   return {
     kind: 'redis',
@@ -86,7 +83,7 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     createSession: (id, user, secret) => {
       const ref = parseSessionId(id);
       if (ref?.handle !== userHandle(user.appid, user.openid)) {
-        throw new TypeError('the session id does not name a session of this user');
+        return Promise.reject(new TypeError('the session id does not name a session of this user'));
       }
       return run(async () => {
         const createdAt = now();
@@ -101,7 +98,8 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
             policy.maxAgeMs,
             policy.expiredGraceMs,
             policy.maxPerUser,
-            identity(user),
+            packId(user.openid),
+            user.unionid === undefined ? '' : packId(user.unionid),
             storedAppid(user.appid),
             secret === undefined ? '' : Buffer.from(secret),
           ),
@@ -123,9 +121,9 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
         const ticket = cache?.beginRead(key);
         let kept: SessionRead | null = null;
         try {
-          const [value, i, a] = await reader.hmgetBuffer(key, field, 'i', 'a');
+          const [value, i, u, a] = await reader.hmgetBuffer(key, field, 'i', 'u', 'a');
           const times = value ? decodeTimes(value) : null;
-          const user = userOf(text(i), text(a));
+          const user = userOf(i, u, a);
           if (!times || !user) return null;
           const t = now();
           const outcome = touchOutcome(times, t, policy);
@@ -150,18 +148,27 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       if (!ref) return Promise.resolve(null);
       return run(async () => {
         const key = hashOf(ref.handle);
-        const found = await revoking(key, () => redis.wxauthLogout(key, fieldOf(ref)));
-        return found ? userOf(found[0], found[1]) : null;
+        const found = await revoking(key, () => redis.wxauthLogoutBuffer(key, fieldOf(ref)));
+        return found ? userOf(...found) : null;
       });
     },
 
-    deleteUserSessions: (appid, openid) =>
-      run(async () => {
-        const key = hashOf(userHandle(appid, openid));
-        const [i, a] = await redis.hmgetBuffer(key, 'i', 'a');
-        if (!isTheirs(i, a, appid, openid)) return 0;
-        return revoking(key, () => redis.wxauthLogoutAll(key, ...policyArgs()));
-      }),
+    deleteUserSessions: (appid, openid) => {
+      const key = hashOf(userHandle(appid, openid));
+      return run(() =>
+        revoking(key, () =>
+          redis.wxauthLogoutAll(
+            key,
+            now(),
+            policy.idleMs,
+            policy.maxAgeMs,
+            policy.expiredGraceMs,
+            packId(openid),
+            storedAppid(appid),
+          ),
+        ),
+      );
+    },
 
     getUserSecrets: (appid, openid) =>
       run(async () => {
@@ -184,4 +191,20 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     // The Redis connection belongs to the plugin that opened it (plugins/store.ts).
     close: async () => {},
   };
+}
+
+/**
+ * An identifier as the hash keeps it: WeChat's openids and unionids (28 base64url characters) as
+ * the 21 bytes they encode, after a zero byte that no identifier starts with; any other one as its
+ * text: seven bytes less per user (bytes per login are a benchmark figure).
+ */
+export function packId(id: string): Buffer {
+  const bytes = Buffer.from(id, 'base64url');
+  return id.length % 4 === 0 && bytes.toString('base64url') === id
+    ? Buffer.concat([Buffer.alloc(1), bytes])
+    : Buffer.from(id, 'utf8');
+}
+
+export function unpackId(stored: Buffer): string {
+  return stored[0] === 0 ? stored.subarray(1).toString('base64url') : stored.toString('utf8');
 }

@@ -8,27 +8,28 @@ export interface SessionTimes {
   lastSeen: number;
 }
 
-/** Bytes of a session's packed times: two 48-bit big-endian epoch milliseconds (good until year 10889). */
-export const SESSION_TIMES_BYTES = 12;
-
 /**
- * A session's value in its user's hash: createdAt then lastSeen, 6 bytes each. Fixed width and
- * binary because it is most of what a further session costs (bytes per session is a benchmark
- * figure), and the login script reads it with string.byte without parsing text.
+ * A session's value in its user's hash: createdAt as 6 bytes big-endian epoch milliseconds (good
+ * until year 10889), then lastSeen − createdAt in as few big-endian bytes as it needs (none for a
+ * new session, 4 for up to 49 days). Binary and short because it is most of what a session costs
+ * (bytes per login and per session are benchmark figures); the login script reads it with
+ * string.byte, without parsing text.
  */
 export function encodeTimes(times: SessionTimes): Buffer {
-  const value = Buffer.alloc(SESSION_TIMES_BYTES);
+  const delta = times.lastSeen - times.createdAt;
+  let length = 0;
+  while (length < 6 && delta >= 2 ** (8 * length)) length++;
+  const value = Buffer.alloc(6 + length);
   value.writeUIntBE(times.createdAt, 0, 6);
-  value.writeUIntBE(times.lastSeen, 6, 6);
+  if (length > 0) value.writeUIntBE(delta, 6, length);
   return value;
 }
 
 export function decodeTimes(value: Uint8Array): SessionTimes | null {
-  if (value.length !== SESSION_TIMES_BYTES) return null;
+  if (value.length < 6 || value.length > 12) return null;
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const createdAt = bytes.readUIntBE(0, 6);
-  const lastSeen = bytes.readUIntBE(6, 6);
-  return lastSeen >= createdAt ? { createdAt, lastSeen } : null;
+  return { createdAt, lastSeen: createdAt + (bytes.length > 6 ? bytes.readUIntBE(6, bytes.length - 6) : 0) };
 }
 
 /** When the session ends unless used again: min(lastSeen + idle, createdAt + maxAge). */
@@ -64,9 +65,4 @@ export function touchOutcome(times: SessionTimes, now: number, policy: SessionPo
   const slide = now - times.lastSeen >= policy.slideStepMs;
   const lastSeen = slide ? now : times.lastSeen;
   return { state: 'live', expiresAt: Math.min(lastSeen + policy.idleMs, times.createdAt + policy.maxAgeMs), slide };
-}
-
-/** Identifiers go into '|'-separated values and key names: WeChat's are URL-safe, anything else is refused. */
-export function isSafeIdentifier(value: string): boolean {
-  return /^[A-Za-z0-9_-]{1,128}$/.test(value);
 }

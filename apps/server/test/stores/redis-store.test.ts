@@ -6,7 +6,7 @@ import { connectRedis, createRedisClient } from '../../src/plugins/store.js';
 import { createSealer } from '../../src/sealing.js';
 import { isTransientStoreError, type RedisClient } from '../../src/stores/redis-backend.js';
 import { createRedisKeyValueStore } from '../../src/stores/redis-key-value-store.js';
-import { createRedisUserStore } from '../../src/stores/redis-user-store.js';
+import { createRedisUserStore, packId, unpackId } from '../../src/stores/redis-user-store.js';
 import { parseSessionId, userHandle } from '../../src/stores/user-key.js';
 import { FAIL_FAST_MS } from '../support/redis.js';
 import { describeKeyValueStore } from './key-value-store-suite.js';
@@ -51,10 +51,14 @@ describe('the redis user store', () => {
     expect(fields.map((field) => field.toString('hex')).sort()).toEqual(
       [Buffer.from('i'), Buffer.from('k'), fieldBytes(a), fieldBytes(b)].map((field) => field.toString('hex')).sort(),
     );
-    expect(await redis.hget(key, 'i')).toBe(user.openid);
+    // WeChat's 28-character openid as the 21 bytes it encodes.
+    expect(await redis.hgetBuffer(key, 'i')).toEqual(
+      Buffer.concat([Buffer.alloc(1), Buffer.from(user.openid, 'base64url')]),
+    );
     expect(await redis.hgetBuffer(key, 'k')).toEqual(sealed);
-    expect(sealed.length).toBe(36);
-    expect(await redis.hstrlen(key, fieldBytes(a))).toBe(12);
+    expect(sealed.length).toBe(30);
+    // A new session's value is its creation time alone (6 bytes); a use adds the time since.
+    expect(await redis.hstrlen(key, fieldBytes(a))).toBe(6);
     // Every field and value fits Redis's compact encoding (≤ 64 bytes): tens of bytes per session.
     expect(await redis.object('ENCODING', key)).toBe('listpack');
     const ttl = await redis.pttl(key);
@@ -117,7 +121,8 @@ describe('the redis user store', () => {
     // Alice's login started the hash afresh: nothing of Mallory's is left in it.
     expect(await redis.hget(aliceKey, 'k')).toBeNull();
     expect(await redis.hexists(aliceKey, fieldBytes(malloryId))).toBe(0);
-    expect(await redis.hget(aliceKey, 'i')).toBe(alice.openid);
+    const owner = await redis.hgetBuffer(aliceKey, 'i');
+    expect(owner && unpackId(owner)).toBe(alice.openid);
   });
 
   it('rejects with StoreUnavailableError at once when Redis is down, and recovers when it is back', async () => {
@@ -176,5 +181,16 @@ describe('which Redis failures answer 503 STORE_UNAVAILABLE rather than 500', ()
     ['a wrong command (a bug)', reply('ERR wrong number of arguments'), false],
   ])('%s: %s', (_what, error, transient) => {
     expect(isTransientStoreError(error)).toBe(transient);
+  });
+});
+
+describe("a hash's identifiers", () => {
+  it.each([
+    ['a WeChat openid, as its 21 bytes', `o${'Ab9_-'.repeat(5)}Ab`, 22],
+    ['an id of other length, as text', 'o-bob', 5],
+    ['an id that is not base64url, as text', 'o.bob.x1', 8],
+  ])('%s', (_case, id, bytes) => {
+    expect(packId(id)).toHaveLength(bytes);
+    expect(unpackId(packId(id))).toBe(id);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
-import { buildTestApp, call, login } from './helper.js';
-import { createFakeWeChat, type FakeWeChat } from './support/fake-wechat.js';
+import type { App } from '../../src/app.js';
+import { buildTestApp, call, login } from '../helper.js';
+import { createFakeWeChat, type FakeWeChat } from '../support/fake-wechat.js';
 
 const APPID = 'wx0000000000000001';
 let app: App | undefined;

@@ -1,9 +1,18 @@
 import type { DecryptBody } from '@wxauth/contracts';
 import { DecryptError } from '@wxauth/wechat';
-import { AppError } from './errors.js';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { SessionUser } from '../stores/user-store.js';
+import { DATA_EXPIRED, fromUpstream, SESSION_KEY_ROTATED, SIGNATURE_MISMATCH } from '../upstream-errors.js';
 import type { SessionKeys, Sessions } from './sessions.js';
-import type { SessionUser } from './stores/user-store.js';
-import { DATA_EXPIRED, fromUpstream, SESSION_KEY_ROTATED, SIGNATURE_MISMATCH } from './upstream-errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    userData: UserData;
+  }
+}
 
 /** How far into the future a watermark may be: clocks of WeChat and of the server disagree a little. */
 export const WATERMARK_SKEW_SECONDS = 60;
@@ -101,3 +110,16 @@ export function createUserData(deps: {
 }
 
 export type UserData = ReturnType<typeof createUserData>;
+
+async function userDataPlugin(app: FastifyInstance, options: { config: Config; crypto: UserDataCrypto }) {
+  app.decorate(
+    'userData',
+    createUserData({
+      sessions: app.sessions,
+      crypto: options.crypto,
+      maxAgeSeconds: options.config.decryptMaxAgeSeconds,
+    }),
+  );
+}
+
+export default fp(userDataPlugin, { name: 'user-data', dependencies: ['sessions'] });

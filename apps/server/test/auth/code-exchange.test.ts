@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
-import { buildTestApp, call, login } from './helper.js';
-import { createFakeWeChat, type FakeWeChat } from './support/fake-wechat.js';
-import { useRedisServer } from './support/redis.js';
+import type { App } from '../../src/app.js';
+import { buildTestApp, call, login } from '../helper.js';
+import { createFakeWeChat, type FakeWeChat } from '../support/fake-wechat.js';
+import { useRedisServer } from '../support/redis.js';
 
 const redis = useRedisServer();
 let app: App | undefined;

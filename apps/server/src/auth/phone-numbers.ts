@@ -1,13 +1,29 @@
 import { type PhoneResponse, PhoneResponseSchema } from '@wxauth/contracts';
 import type { WeChatClient } from '@wxauth/wechat';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { Value } from 'typebox/value';
-import type { Claims } from './claims.js';
-import { CODE_LIFETIME_MS, claimKey, recallUpstreamFailure, rememberUpstreamFailure } from './code-exchange.js';
-import { AppError } from './errors.js';
-import type { Sealer } from './sealing.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Sealer } from '../sealing.js';
+import type { KeyValueStore } from '../stores/key-value-store.js';
+import { fromUpstream } from '../upstream-errors.js';
+import {
+  ClaimKind,
+  type Claims,
+  CODE_LIFETIME_MS,
+  claimKey,
+  claimPendingMs,
+  recallUpstreamFailure,
+  rememberUpstreamFailure,
+} from './claims.js';
 import type { AuthenticatedSession } from './sessions.js';
-import type { KeyValueStore } from './stores/key-value-store.js';
-import { fromUpstream } from './upstream-errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    phoneNumbers: PhoneNumbers;
+  }
+}
 
 const notYours = () =>
   new AppError(400, 'PHONE_CODE_INVALID', 'The phone-number code is invalid or was already used; ask the user again.', {
@@ -43,7 +59,7 @@ export function createPhoneNumbers(deps: {
   const { claims, store, sealer } = deps;
   return {
     async redeem(client: WeChatClient, session: AuthenticatedSession, code: string): Promise<PhoneResponse> {
-      const key = claimKey('p', client.appid, code);
+      const key = claimKey(ClaimKind.phone, client.appid, code);
       const record = store.recordName(key);
       try {
         const outcome = await claims.run(
@@ -75,3 +91,19 @@ export function createPhoneNumbers(deps: {
 }
 
 export type PhoneNumbers = ReturnType<typeof createPhoneNumbers>;
+
+async function phoneNumbersPlugin(app: FastifyInstance, options: { config: Config }) {
+  const { config } = options;
+  app.decorate(
+    'phoneNumbers',
+    createPhoneNumbers({
+      claims: app.claims,
+      store: app.keyValueStore,
+      sealer: app.sealer,
+      pendingMs: claimPendingMs(config),
+      replayWindowMs: config.codeReplayWindowMs,
+    }),
+  );
+}
+
+export default fp(phoneNumbersPlugin, { name: 'phone-numbers', dependencies: ['claims', 'store', 'sealer'] });

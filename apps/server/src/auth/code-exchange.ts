@@ -1,40 +1,30 @@
 import { type WeChatClient, WeChatError } from '@wxauth/wechat';
-import type { Claims } from './claims.js';
-import { AppError } from './errors.js';
-import { sha256Base64url } from './hashing.js';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { SessionUser } from '../stores/user-store.js';
+import { fromUpstream } from '../upstream-errors.js';
+import {
+  ClaimKind,
+  type Claims,
+  CODE_LIFETIME_MS,
+  claimKey,
+  claimPendingMs,
+  recallUpstreamFailure,
+  rememberUpstreamFailure,
+} from './claims.js';
 import { mintToken, type Sessions, sessionIdOf } from './sessions.js';
-import { isSafeIdentifier } from './stores/session-record.js';
-import type { SessionUser } from './stores/user-store.js';
-import { fromUpstream, isWeChatErrorKind } from './upstream-errors.js';
 
-/** A wx.login code lives 5 minutes: a code WeChat refused is refused again for as long, locally. */
-export const CODE_LIFETIME_MS = 5 * 60 * 1000;
-
-/**
- * Claims are keyed by a hash: the store never holds a code. The appid keeps apps apart. 128 bits
- * of the SHA-256 (22 characters) are as safe against a collision or a guess among codes that live
- * 5 minutes, and save 21 bytes of key per login.
- */
-export function claimKey(kind: 'c' | 'p', appid: string, code: string): string {
-  return `${kind}:${sha256Base64url(`${appid}:${code}`).slice(0, 22)}`;
+declare module 'fastify' {
+  interface FastifyInstance {
+    codeExchange: CodeExchange;
+  }
 }
 
-// These fail the same way however often they are tried with the same code.
-const PERMANENT: ReadonlySet<string> = new Set(['invalid-code', 'code-used', 'user-blocked']);
-
-/** How a WeChat failure is remembered under a claim: the same code fails alike for a while. */
-export function rememberUpstreamFailure(error: unknown, permanentMs: number) {
-  if (!(error instanceof WeChatError)) return null;
-  // Transient failures are kept just long enough for requests already waiting on this claim.
-  return { as: error.kind, forMs: PERMANENT.has(error.kind) ? permanentMs : 2000 };
-}
-
-export function recallUpstreamFailure(kind: string, endpoint: string): Error {
-  return new WeChatError(
-    isWeChatErrorKind(kind) ? kind : 'unknown',
-    endpoint,
-    'An earlier request with the same code failed',
-  );
+/** Identifiers go into key names and values: WeChat's are URL-safe, anything else is refused. */
+export function isSafeIdentifier(value: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(value);
 }
 
 const codeUsed = () => new WeChatError('code-used', '/sns/jscode2session', 'The code was exchanged before');
@@ -75,7 +65,7 @@ export function createCodeExchange(deps: {
         // Set only in the request whose claim did the work (the others share its outcome).
         let own: Promise<Login> | undefined;
         const outcome = await claims.run(
-          claimKey('c', client.appid, code),
+          claimKey(ClaimKind.login, client.appid, code),
           async () => {
             const result = await client.code2Session(code);
             const user: SessionUser = { appid: client.appid, openid: result.openid };
@@ -113,3 +103,18 @@ export function createCodeExchange(deps: {
 }
 
 export type CodeExchange = ReturnType<typeof createCodeExchange>;
+
+async function codeExchangePlugin(app: FastifyInstance, options: { config: Config }) {
+  const { config } = options;
+  app.decorate(
+    'codeExchange',
+    createCodeExchange({
+      claims: app.claims,
+      sessions: app.sessions,
+      pendingMs: claimPendingMs(config),
+      replayWindowMs: config.codeReplayWindowMs,
+    }),
+  );
+}
+
+export default fp(codeExchangePlugin, { name: 'code-exchange', dependencies: ['claims', 'sessions'] });

@@ -1,11 +1,19 @@
 import { randomFillSync } from 'node:crypto';
-import type { Config } from './config.js';
-import { AppError } from './errors.js';
-import { sha256Base64url } from './hashing.js';
-import type { Sealer } from './sealing.js';
-import type { CachedSession, SessionCache } from './session-cache/session-cache.js';
-import { HANDLE_CHARS, sessionId, userHandle } from './stores/user-key.js';
-import type { SessionPolicy, SessionUser, UserStore } from './stores/user-store.js';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { sha256Base64url } from '../hashing.js';
+import type { Sealer } from '../sealing.js';
+import type { CachedSession, SessionCache } from '../session-cache/session-cache.js';
+import { HANDLE_CHARS, sessionId, userHandle } from '../stores/user-key.js';
+import type { SessionPolicy, SessionUser, UserStore } from '../stores/user-store.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessions: Sessions;
+  }
+}
 
 /** The session behind an authenticated request. */
 export interface AuthenticatedSession {
@@ -187,3 +195,9 @@ export function createSessions(
 }
 
 export type Sessions = ReturnType<typeof createSessions>;
+
+async function sessionsPlugin(app: FastifyInstance, options: { config: Config }) {
+  app.decorate('sessions', createSessions(app.userStore, app.sealer, sessionPolicy(options.config), app.sessionCache));
+}
+
+export default fp(sessionsPlugin, { name: 'sessions', dependencies: ['store', 'sealer'] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mintToken, sessionIdOf } from '../src/sessions.js';
-import { parseSessionId, userHandle } from '../src/stores/user-key.js';
+import { mintToken, sessionIdOf } from '../../src/auth/sessions.js';
+import { parseSessionId, userHandle } from '../../src/stores/user-key.js';
 
 const alice = { appid: 'wx0000000000000001', openid: `o${'A'.repeat(27)}` };
 
