@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { createSealer } from '../src/sealing.js';
-import { buildTestApp, call, login } from './helper.js';
-import { createFakeWeChat } from './support/fake-wechat.js';
+import { call, login } from './helper.js';
 import { useRedisServer } from './support/redis.js';
+import { TEST_APP, useSimulatedWorld } from './support/simulator.js';
 
 const secret = () => randomBytes(32);
 const only = (current: Buffer, previous?: Buffer) => createSealer({ current, previous });
@@ -90,30 +89,27 @@ describe("sealing a user's session_key", () => {
 });
 
 const redis = useRedisServer();
-const apps: App[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const world = useSimulatedWorld();
 
 describe('SESSION_KEY_SECRET rotation', () => {
   it('keeps session keys readable with the old secret as SESSION_KEY_SECRET_PREVIOUS, and only then', async () => {
-    const fake = createFakeWeChat();
+    const sim = await world.startSimulator();
     const env = redis.env();
-    const start = async (sealing: Record<string, string>) => {
-      const app = await buildTestApp({ ...env, ...sealing }, { wechat: fake.toolkit });
-      apps.push(app);
-      return app;
-    };
+    const start = (sealing: Record<string, string>) => world.startServer(sim, { ...env, ...sealing });
     const [oldSecret, newSecret] = [secret().toString('base64'), secret().toString('base64')];
-    const token = await login(await start({ SESSION_KEY_SECRET: oldSecret }), 'u-rotor-1');
-    const data = () => fake.encrypt('wx0000000000000001', 'o-rotor', { n: 1 });
+    const rotor = { appid: TEST_APP.appid, user: 'rotor' };
+    const token = await login(await start({ SESSION_KEY_SECRET: oldSecret }), await sim.login(rotor));
+    const data = async () => {
+      const { encryptedData, iv } = await sim.encrypt({ ...rotor, data: { n: 1 } });
+      return { encryptedData, iv };
+    };
 
     const rotated = await start({ SESSION_KEY_SECRET: newSecret, SESSION_KEY_SECRET_PREVIOUS: oldSecret });
-    expect((await call(rotated, 'decrypt', { token, body: data() })).status).toBe(200);
+    expect((await call(rotated, 'decrypt', { token, body: await data() })).status).toBe(200);
 
     // The old secret dropped: its values are absent, and the client is sent through a new login.
     const dropped = await start({ SESSION_KEY_SECRET: newSecret });
-    expect(await call(dropped, 'decrypt', { token, body: data() })).toMatchObject({
+    expect(await call(dropped, 'decrypt', { token, body: await data() })).toMatchObject({
       status: 400,
       body: { error: { code: 'SESSION_KEY_ROTATED', action: { kind: 'relogin-and-refetch' } } },
     });

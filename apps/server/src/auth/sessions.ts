@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { sha256Base64url } from '../hashing.js';
 import type { Sealer } from '../sealing.js';
 import type { CachedSession, SessionCache } from '../session-cache/session-cache.js';
-import { HANDLE_CHARS, sessionId, userHandle } from '../stores/user-key.js';
+import { FIELD_CHARS, HANDLE_CHARS, sessionId, userHandle } from '../stores/user-key.js';
 import type { SessionPolicy, SessionUser, UserStore } from '../stores/user-store.js';
 
 declare module 'fastify' {
@@ -80,7 +80,7 @@ export function mintToken(user: { appid: string; openid: string }): string {
  * SHA-256 of the whole token, so a dump, a MONITOR or a trace never holds a usable token.
  */
 export function sessionIdOf(token: string): string {
-  return sessionId({ handle: token.slice(0, HANDLE_CHARS), field: sha256Base64url(token).slice(0, HANDLE_CHARS) });
+  return sessionId({ handle: token.slice(0, HANDLE_CHARS), field: sha256Base64url(token).slice(0, FIELD_CHARS) });
 }
 
 /** 32 bytes in base64url, as minted; anything else cannot be one of our tokens. */

@@ -16,6 +16,8 @@ import { sha256Base64url } from '../hashing.js';
  * user's sessions, which then log in again), and a read for anyone else finds nothing.
  */
 export const HANDLE_CHARS = 16;
+/** A session's field name in base64url: 96 bits, 16 characters. */
+export const FIELD_CHARS = 16;
 const ID = /^[A-Za-z0-9_-]{32}$/;
 
 export function userHandle(appid: string, openid: string): string {
