@@ -163,6 +163,20 @@ describe('the session cache', () => {
     expect((await call(b, 'session', { token: second })).status).toBe(401);
   });
 
+  it('checks sessions on the main connection while its tracked one reconnects, keeping none', async () => {
+    const [a, b] = await instances();
+    await live(a, b);
+    const token = await login(a, code('reader'));
+    await cached(b, token);
+    for (const id of await clientsNamed('wxauth-sessions')) {
+      await redisCommand(redis.server().port, ['CLIENT', 'KILL', 'ID', id]);
+    }
+    expect((await call(b, 'session', { token })).status).toBe(200);
+    expect((await call(a, 'logout', { token })).status).toBe(204);
+    expect((await call(b, 'session', { token })).status).toBe(401);
+    await live(b);
+  });
+
   it('empties itself on FLUSHALL', async () => {
     const [a] = await instances();
     await live(a);

@@ -118,10 +118,12 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
         const key = hashOf(ref.handle);
         const field = fieldOf(ref);
         // The read is tracked (the user's hash): a ticket keeps a reply an invalidation overtook out.
-        const ticket = cache?.beginRead(key);
+        // While the tracked connection reconnects the check reads on the main one, and keeps nothing.
+        const tracked = reader !== redis && reader.status === 'ready';
+        const ticket = tracked ? cache?.beginRead(key) : undefined;
         let kept: SessionRead | null = null;
         try {
-          const [value, i, u, a] = await reader.hmgetBuffer(key, field, 'i', 'u', 'a');
+          const [value, i, u, a] = await (tracked ? reader : redis).hmgetBuffer(key, field, 'i', 'u', 'a');
           const times = value ? decodeTimes(value) : null;
           const user = userOf(i, u, a);
           if (!times || !user) return null;
