@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFixedLoad } from '../src/fixed-load.js';
 import { rotate } from '../src/variants.js';
@@ -13,7 +12,9 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on a port');
+  return `http://127.0.0.1:${address.port}`;
 }
 
 describe('the fixed-headers load generator', () => {
