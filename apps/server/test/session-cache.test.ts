@@ -28,10 +28,13 @@ function cacheOf(app: App): SessionCache {
   return app.sessionCache;
 }
 
-/** Until tracking is set up and a heartbeat answered: the cache may answer. */
+/**
+ * Until tracking is set up and a heartbeat answered within the lease: the cache may answer. On a
+ * starved CI machine the first answers can come later than the lease, and the cache waits (safely).
+ */
 async function live(...servers: App[]) {
   for (const server of servers) {
-    await expect.poll(() => cacheOf(server).isLive(Date.now()), { timeout: 5000, interval: 20 }).toBe(true);
+    await expect.poll(() => cacheOf(server).isLive(Date.now()), { timeout: 15_000, interval: 20 }).toBe(true);
   }
 }
 
@@ -54,7 +57,8 @@ async function clientsNamed(name: string): Promise<string[]> {
     .flatMap((line) => /\bid=(\d+)/.exec(line)?.[1] ?? []);
 }
 
-describe('the session cache', () => {
+// Bounds against a hang on a starved CI machine (see `live`), not timings.
+describe('the session cache', { timeout: 60_000 }, () => {
   it('answers repeated checks without Redis, and the configuration names it', async () => {
     const [a] = await instances();
     expect(cacheOf(a)).toBeDefined();
@@ -77,7 +81,7 @@ describe('the session cache', () => {
   it('a logout on A is a 401 on B at once', async () => {
     const [a, b] = await instances();
     await live(a, b);
-    for (let trial = 0; trial < 100; trial++) {
+    for (let trial = 0; trial < 50; trial++) {
       const token = await login(a, code('logout'));
       await cached(b, token);
       await cached(a, token);
@@ -87,7 +91,7 @@ describe('the session cache', () => {
       expect((await call(b, 'session', { token })).status).toBe(401);
       expect((await call(a, 'session', { token })).status).toBe(401);
     }
-    expect(cacheOf(b).counters.invalidations).toBeGreaterThanOrEqual(100);
+    expect(cacheOf(b).counters.invalidations).toBeGreaterThanOrEqual(50);
   });
 
   it('a logout-all on A ends every session of the user on B', async () => {

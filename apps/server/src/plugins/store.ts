@@ -44,6 +44,8 @@ export interface RedisConnectionOptions extends RedisClientOptions {
   autoResubscribe?: boolean;
   /** Off for a subscriber: its few commands (SUBSCRIBE, PING) go out one by one. */
   autoPipelining?: boolean;
+  /** No command timeout at all (the subscriber's own heartbeat bounds its waits). */
+  noCommandTimeout?: boolean;
 }
 
 // Reconnection keeps trying every ≤ 500 ms, forever: the server recovers once Redis is back.
@@ -90,8 +92,10 @@ export function createRedisConnection(
   connection: Exclude<RedisConnection, { mode: 'cluster' }>,
   options: RedisConnectionOptions = {},
 ): Redis {
+  const { commandTimeout, ...perConnection } = failFastConnection(options);
   const failFast = {
-    ...failFastConnection(options),
+    ...perConnection,
+    ...(options.noCommandTimeout ? {} : { commandTimeout }),
     lazyConnect: true,
     enableOfflineQueue: false,
     enableAutoPipelining: options.autoPipelining ?? true,
@@ -267,6 +271,9 @@ async function openSessionCache(
     protocol: 2,
     autoResubscribe: false,
     autoPipelining: false,
+    // A PING's answer counts whenever it comes (the lease says how late is too late): a timeout
+    // would fire first on a starved event loop, with the answer already on the socket.
+    noCommandTimeout: true,
   });
   const log = app.log.child({ component: 'session-cache' });
   // Their outages are the store's (watched on the main connection); reconnection is automatic.

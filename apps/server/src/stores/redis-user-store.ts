@@ -1,6 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { SessionCache, SessionRead } from '../session-cache/session-cache.js';
-import { guarded, type RedisStoreOptions } from './redis-backend.js';
+import { guarded, isTransientStoreError, type RedisStoreOptions } from './redis-backend.js';
 import { defineScripts } from './redis-scripts.js';
 import { decodeTimes, encodeTimes, touchOutcome } from './session-record.js';
 import { parseSessionId, type SessionRef, userHandle, userKey } from './user-key.js';
@@ -118,12 +118,25 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
         const key = hashOf(ref.handle);
         const field = fieldOf(ref);
         // The read is tracked (the user's hash): a ticket keeps a reply an invalidation overtook out.
-        // While the tracked connection reconnects the check reads on the main one, and keeps nothing.
-        const tracked = reader !== redis && reader.status === 'ready';
-        const ticket = tracked ? cache?.beginRead(key) : undefined;
+        const ticket = cache?.beginRead(key);
         let kept: SessionRead | null = null;
+        let tracked = reader !== redis;
+        const read = async () => {
+          if (tracked && reader.status === 'ready') {
+            try {
+              return await reader.hmgetBuffer(key, field, 'i', 'u', 'a');
+            } catch (error) {
+              // A closed connection, not a slow Redis: a timeout would only wait a second time.
+              if (!isTransientStoreError(error) || isTimeout(error)) throw error;
+            }
+          }
+          // The tracked connection is down or going (it reconnects by itself): read on the main
+          // one, and keep nothing (the cache is suspended until tracking is back anyway).
+          tracked = false;
+          return redis.hmgetBuffer(key, field, 'i', 'u', 'a');
+        };
         try {
-          const [value, i, u, a] = await (tracked ? reader : redis).hmgetBuffer(key, field, 'i', 'u', 'a');
+          const [value, i, u, a] = await read();
           const times = value ? decodeTimes(value) : null;
           const user = userOf(i, u, a);
           if (!times || !user) return null;
@@ -135,7 +148,7 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
             await writing(key, () =>
               redis.wxauthSlide(key, field, encodeTimes({ createdAt: times.createdAt, lastSeen: t })),
             );
-          } else {
+          } else if (tracked) {
             kept = { user, ...times };
           }
           return { state: 'live', user, createdAt: times.createdAt, expiresAt: outcome.expiresAt };
@@ -200,6 +213,8 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
  * the 21 bytes they encode, after a zero byte that no identifier starts with; any other one as its
  * text: seven bytes less per user (bytes per login are a benchmark figure).
  */
+const isTimeout = (error: unknown) => error instanceof Error && /timed out/i.test(error.message);
+
 export function packId(id: string): Buffer {
   const bytes = Buffer.from(id, 'base64url');
   return id.length % 4 === 0 && bytes.toString('base64url') === id
