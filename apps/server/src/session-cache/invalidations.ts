@@ -76,9 +76,11 @@ export function trackInvalidations(options: InvalidationOptions): Invalidations 
     announce(reason);
   };
 
+  let linking = false;
   const link = async () => {
     const current = linkGeneration;
-    if (subscriberId === undefined || reader.status !== 'ready') return;
+    if (subscriberId === undefined || reader.status !== 'ready' || linking) return;
+    linking = true;
     try {
       await reader.client('TRACKING', 'ON', 'REDIRECT', subscriberId);
       // Both connections must be on one server (with Sentinel each finds the master on its own):
@@ -92,8 +94,11 @@ export function trackInvalidations(options: InvalidationOptions): Invalidations 
       }
       openAfter = now();
     } catch (error) {
+      // Tried again by the next heartbeat.
       if (current !== linkGeneration) return;
       suspend(`tracking could not be set up: ${messageOf(error)}`);
+    } finally {
+      linking = false;
     }
   };
 
@@ -163,6 +168,8 @@ export function trackInvalidations(options: InvalidationOptions): Invalidations 
 
   const beat = () => {
     const t = now();
+    // Set-up failed (a command timed out on a busy machine, say): try again until it holds.
+    if (openAfter === undefined && !closed) void link();
     if (openAfter !== undefined && !suspended && !cache.isLive(t)) {
       // Held up, not lost: tracking stays, the cache empties and waits for a heartbeat sent from now.
       cache.suspend();
