@@ -34,6 +34,8 @@ export const EnvSchema = Type.Object({
   SESSION_IDLE_TTL: Seconds(2 * 60 * 60),
   SESSION_MAX_AGE: Seconds(7 * 24 * 60 * 60),
   SESSION_MAX_PER_USER: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  SESSION_CACHE: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
+  SESSION_CACHE_SIZE: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000 }),
   SESSION_KEY_SECRET: SealingSecret,
   SESSION_KEY_SECRET_PREVIOUS: SealingSecret,
   LOGIN_CODE_REPLAY_WINDOW: Type.Integer({ minimum: 1, maximum: 30, default: 15 }),
@@ -93,6 +95,12 @@ export interface Config {
     maxAgeSeconds: number;
     maxPerUser: number;
   };
+  /**
+   * Session checks answered in process while Redis pushes invalidations (CLIENT TRACKING): on by
+   * default with one Redis server or Sentinel; off with SESSION_CACHE=off, with the memory store
+   * and on Redis Cluster (with a warning).
+   */
+  sessionCache: { enabled: boolean; size: number };
   /**
    * Key material for sealing the secrets the store holds (session keys, access tokens, phone
    * numbers): the current secret seals and opens, the previous one only opens. Absent (development
@@ -210,6 +218,8 @@ function deriveConfig(env: Env): Config {
   }
   if (!sealing) warnings.push('SESSION_KEY_SECRET is not set: secrets are stored in clear (development only)');
 
+  const sessionCache = { enabled: sessionCacheEnabled(env, redis, warnings), size: env.SESSION_CACHE_SIZE };
+
   return {
     production,
     port: env.PORT,
@@ -229,6 +239,7 @@ function deriveConfig(env: Env): Config {
       maxAgeSeconds: env.SESSION_MAX_AGE,
       maxPerUser: env.SESSION_MAX_PER_USER,
     },
+    sessionCache,
     sealing,
     codeReplayWindowMs: env.LOGIN_CODE_REPLAY_WINDOW * 1000,
     rateLimits: {
@@ -242,6 +253,26 @@ function deriveConfig(env: Env): Config {
     metrics: { enabled: env.METRICS === 'on' || env.METRICS_PORT !== undefined, port: env.METRICS_PORT },
     warnings,
   };
+}
+
+/**
+ * SESSION_CACHE: on unless turned off, where Redis can keep it right. The memory store needs none;
+ * on Cluster each master would need its own invalidation connection following the slot map, which
+ * this server does not have, so it is off there and says so.
+ */
+function sessionCacheEnabled(env: Env, redis: RedisConnection | undefined, warnings: string[]): boolean {
+  if (env.SESSION_CACHE === 'off') return false;
+  if (redis === undefined) {
+    if (env.SESSION_CACHE === 'on') warnings.push('SESSION_CACHE=on has no effect on the in-memory store');
+    return false;
+  }
+  if (redis.mode === 'cluster') {
+    warnings.push(
+      'SESSION_CACHE is off on Redis Cluster (its invalidations would need a tracking connection per master): every session check asks Redis',
+    );
+    return false;
+  }
+  return true;
 }
 
 /**

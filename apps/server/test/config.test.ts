@@ -204,4 +204,20 @@ describe('configuration', () => {
     const secret = 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz';
     expect(() => loadConfig({ WECHAT_APPS: `nope:${secret}` })).toThrow(/^(?!.*zzzz)/s);
   });
+
+  it('keeps the session cache on with Redis (SESSION_CACHE_SIZE entries), off when asked, on the memory store and on Cluster', () => {
+    expect(loadConfig(production).sessionCache).toEqual({ enabled: true, size: 100_000 });
+    expect(loadConfig({ ...production, SESSION_CACHE_SIZE: '500' }).sessionCache).toEqual({ enabled: true, size: 500 });
+    expect(loadConfig({ ...production, SESSION_CACHE: 'off' }).sessionCache.enabled).toBe(false);
+    expect(() => loadConfig({ ...production, SESSION_CACHE: 'yes' })).toThrow(/SESSION_CACHE/);
+    expect(() => loadConfig({ ...production, SESSION_CACHE_SIZE: '0' })).toThrow(/SESSION_CACHE_SIZE/);
+    expect(loadConfig(development).sessionCache.enabled).toBe(false);
+    const { REDIS_URL: _url, ...clusterless } = production;
+    const cluster = loadConfig({ ...clusterless, REDIS_CLUSTER_NODES: 'a:7000' });
+    expect(cluster.sessionCache.enabled).toBe(false);
+    // Not silently: start-up logs why.
+    expect(cluster.warnings.join('\n')).toMatch(/SESSION_CACHE is off on Redis Cluster/);
+    const sentinel = loadConfig({ ...clusterless, REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'm' });
+    expect(sentinel.sessionCache.enabled).toBe(true);
+  });
 });

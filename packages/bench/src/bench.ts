@@ -3,21 +3,29 @@ import { expressSessions, newUsers, serverSessions, strangerTokens } from './acc
 import { checkBare, checkExpress, checkLogin, checkServer, checkSimulator } from './checks.js';
 import { type CpuCost, cpuCost, readCpu } from './cpu.js';
 import { describeEnvironment } from './environment.js';
+import { runFixedLoad } from './fixed-load.js';
 import { fmtInt, fmtMs } from './format.js';
-import { type Measurement, runLoad } from './load.js';
+import { type Measurement, type Rig, runLoad } from './load.js';
 import { type MemoryResult, type MemorySubject, measureMemory } from './memory.js';
 import type { BenchOptions, Part } from './options.js';
 import { runPaced } from './paced.js';
 import type { BenchReport } from './report.js';
+import { measureRevocation } from './revocation.js';
 import { type Stack, startExpress, startServer, startStack } from './stack.js';
 import { median } from './stats.js';
-import { figures, isValid, type RunRecord, summarize } from './summary.js';
+import { figures, isValid, type RevocationResult, type RunRecord, summarize } from './summary.js';
 import { expressCheck, loginVariant, pacedPair, sessionCheck, type Variant } from './variants.js';
 
 export type Log = (line: string) => void;
 
 /** Sockets for the paced runs: enough that only a server falling behind queues requests. */
 const PACED_SOCKETS = 1024;
+
+/** The variants the goals compare run under both load generators; the goals hold on the stricter. */
+const BOTH_RIGS: readonly Rig[] = ['callback', 'fixed'];
+
+/** Revocation trials: a session each, checked twice on B, logged out on A, checked on B. */
+const REVOCATION_TRIALS = { quick: 200, full: 1000 } as const;
 
 function describeRun(m: Measurement, cpu: CpuCost): string {
   const verdict = m.problems.length === 0 ? 'ok' : `VOID: ${m.problems.join('; ')}`;
@@ -36,28 +44,42 @@ async function throughputVariants(stack: Stack, options: BenchOptions, wanted: (
   }
   if (wanted('fastify')) {
     await checkBare('fastify', stack.fastify.url);
-    variants.push(sessionCheck('fastify', '2 bare Fastify (response schema)', stack.fastify, strangers));
+    variants.push({
+      ...sessionCheck('fastify', '2 bare Fastify (response schema)', stack.fastify, strangers),
+      rigs: BOTH_RIGS,
+    });
   }
-  const { simulator, serverRedis, serverMemory } = stack;
-  if (simulator && serverRedis && serverMemory) {
-    if (wanted('session-redis')) {
+  const { simulator, serverRedis, serverRedisNoCache, serverMemory } = stack;
+  if (simulator && serverRedis && serverRedisNoCache && serverMemory) {
+    if (wanted('session-redis') || wanted('session-redis-nocache')) {
       log(`creating ${fmtInt(options.sessions)} sessions on the server (Redis store) by logging in…`);
+      // One Redis and key prefix: the servers with and without the cache share these sessions.
       const tokens = await serverSessions(serverRedis.url, simulator.url, options.sessions);
-      await checkServer('server (Redis)', serverRedis.url, simulator.url, tokens[0] ?? '');
-      variants.push(sessionCheck('session-redis', '3 GET /auth/session, Redis store', serverRedis, tokens));
+      if (wanted('session-redis')) {
+        await checkServer('server (Redis)', serverRedis.url, simulator.url, tokens[0] ?? '');
+        const title = '3 GET /auth/session, Redis store, session cache';
+        variants.push({ ...sessionCheck('session-redis', title, serverRedis, tokens), rigs: BOTH_RIGS });
+      }
+      if (wanted('session-redis-nocache')) {
+        await checkServer('server (Redis, no cache)', serverRedisNoCache.url, simulator.url, tokens[1] ?? '');
+        const title = '3b GET /auth/session, Redis store, SESSION_CACHE=off';
+        const check = sessionCheck('session-redis-nocache', title, serverRedisNoCache, tokens.slice(2));
+        variants.push({ ...check, rigs: BOTH_RIGS });
+      }
     }
     if (wanted('session-memory')) {
       log(`creating ${fmtInt(options.sessions)} sessions on the server (memory store) by logging in…`);
       const tokens = await serverSessions(serverMemory.url, simulator.url, options.sessions);
       await checkServer('server (memory)', serverMemory.url, simulator.url, tokens[0] ?? '');
-      variants.push(sessionCheck('session-memory', '4 GET /auth/session, memory store', serverMemory, tokens));
+      const title = '4 GET /auth/session, memory store';
+      variants.push({ ...sessionCheck('session-memory', title, serverMemory, tokens), rigs: BOTH_RIGS });
     }
   }
   if (wanted('express')) {
     log(`creating ${fmtInt(options.sessions)} Express sessions by logging in…`);
     const cookies = await expressSessions(stack.express.url, options.sessions);
     await checkExpress(stack.express.url, cookies[0] ?? '');
-    variants.push(expressCheck(stack.express, cookies));
+    variants.push({ ...expressCheck(stack.express, cookies), rigs: BOTH_RIGS });
   }
   if (simulator && serverRedis) {
     if (wanted('login')) {
@@ -85,21 +107,27 @@ interface RoundsSetup {
 async function runRounds(variants: readonly Variant[], setup: RoundsSetup): Promise<RunRecord[]> {
   const { options, log, redis, rate } = setup;
   const records: RunRecord[] = [];
-  const width = Math.max(...variants.map((v) => v.title.length));
+  const width = Math.max(...variants.map((v) => v.title.length)) + ' · fixed headers'.length;
   for (let round = 0; round <= options.rounds; round++) {
     const seconds = round === 0 ? options.warmup : options.duration;
     log(round === 0 ? `warm-up (${seconds} s each, discarded)` : `round ${round}/${options.rounds}`);
     for (const variant of variants) {
-      await variant.prepare?.(rate === undefined ? { seconds } : { seconds, rate });
-      const before = await readCpu(variant.pid, redis);
-      const measurement =
-        rate === undefined
-          ? await runLoad(variant.plan, { url: variant.url, connections: options.connections, duration: seconds })
-          : await runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS });
-      const cpu = cpuCost(before, await readCpu(variant.pid, redis), measurement.responses);
-      variant.observe?.(measurement);
-      records.push({ variant: variant.id, title: variant.title, round, measurement, cpu });
-      log(`  ${variant.title.padEnd(width)}  ${describeRun(measurement, cpu)}`);
+      for (const rig of rate === undefined ? (variant.rigs ?? ['callback']) : (['callback'] as const)) {
+        const title = rig === 'fixed' ? `${variant.title} · fixed headers` : variant.title;
+        await variant.prepare?.(rate === undefined ? { seconds } : { seconds, rate });
+        const before = await readCpu(variant.pid, redis);
+        const load = { url: variant.url, connections: options.connections, duration: seconds };
+        const measurement =
+          rate !== undefined
+            ? await runPaced(variant.plan, { url: variant.url, rate, duration: seconds, sockets: PACED_SOCKETS })
+            : rig === 'fixed'
+              ? await runFixedLoad(variant.plan, load)
+              : await runLoad(variant.plan, load);
+        const cpu = cpuCost(before, await readCpu(variant.pid, redis), measurement.responses);
+        variant.observe?.(measurement);
+        records.push({ variant: variant.id, rig, title, round, measurement, cpu });
+        log(`  ${title.padEnd(width)}  ${describeRun(measurement, cpu)}`);
+      }
     }
   }
   return records;
@@ -149,6 +177,7 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
   const records: RunRecord[] = [];
   const memory: MemoryResult[] = [];
   const missing = [...stack.missing];
+  let revocation: RevocationResult | undefined;
   try {
     const variants = await throughputVariants(stack, options, wanted, log);
     records.push(...(await runRounds(variants, { options, log, redis })));
@@ -163,6 +192,16 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
       records.push(...(await runRounds(pair, { options, log, redis, rate })));
     } else if (simulator && serverRedis && wanted('login')) {
       missing.push('login p99 at half load: no valid login throughput run to take half of');
+    }
+
+    const { serverRedisNoCache } = stack;
+    if (wanted('revocation') && simulator && serverRedis && serverRedisNoCache) {
+      const trials = REVOCATION_TRIALS[options.mode];
+      log(`revocation: ${trials} logouts on one server, each followed by a check on the one with the cache…`);
+      revocation = await measureRevocation(serverRedisNoCache.url, serverRedis.url, simulator.url, trials);
+      log(
+        `  p50 ${fmtMs(revocation.p50)} ms, p99 ${fmtMs(revocation.p99)} ms, max ${fmtMs(revocation.max)} ms, stale ${revocation.stale}`,
+      );
     }
 
     if (wanted('memory')) {
@@ -182,13 +221,13 @@ export async function runBench(options: BenchOptions, profileDir: string | undef
     await stack.stop();
   }
 
-  const order = [...new Set(records.map((r) => r.variant))];
+  const order = [...new Map(records.map((r) => [`${r.variant} ${r.rig}`, [r.variant, r.rig] as const])).values()];
   return {
     environment,
     options,
     missing,
     variants: summarize(records, order),
-    figures: figures(records, memory),
+    figures: figures(records, memory, revocation),
     memory,
     runs: records,
     seconds: (Date.now() - started) / 1000,

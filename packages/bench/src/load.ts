@@ -2,6 +2,12 @@ import autocannon from 'autocannon';
 import { countResponses, judge } from './gate.js';
 import { LatencyRecorder } from './stats.js';
 
+/**
+ * The load generator: autocannon, asking the plan for each request's headers (a callback per
+ * request), or fixed-load.ts, each connection repeating one request built up front.
+ */
+export type Rig = 'callback' | 'fixed';
+
 /** What one request carries; produced fresh for every request so that tokens and codes rotate. */
 export interface RequestInput {
   headers: Record<string, string>;

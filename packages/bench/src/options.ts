@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { VariantId } from './variants.js';
 
 /** A variant or the Redis memory measure: what `--only` picks from. */
-export type Part = VariantId | 'memory';
+export type Part = VariantId | 'memory' | 'revocation';
 
 export interface BenchOptions {
   mode: 'quick' | 'full';
@@ -83,6 +83,7 @@ const PARTS: readonly Part[] = [
   'node-http',
   'fastify',
   'session-redis',
+  'session-redis-nocache',
   'session-memory',
   'express',
   'login',
@@ -90,6 +91,7 @@ const PARTS: readonly Part[] = [
   'login-paced',
   'simulator-paced',
   'memory',
+  'revocation',
 ];
 
 function parseOnly(list: string): Part[] {

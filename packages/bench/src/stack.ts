@@ -21,6 +21,8 @@ export interface Stack {
   express: NodeService;
   simulator: NodeService | undefined;
   serverRedis: NodeService | undefined;
+  /** The same server on the same Redis with SESSION_CACHE=off: every check a Redis round trip. */
+  serverRedisNoCache: NodeService | undefined;
   serverMemory: NodeService | undefined;
   /** Why a part of the stack is not there (e.g. the server is not built yet). */
   missing: string[];
@@ -70,12 +72,17 @@ function startTarget(spec: TargetSpec, profileDir?: string): Promise<NodeService
 /** Our server as the bench runs it: request logging off like the other stacks, rate limit out of reach. */
 const SERVER_SETTINGS = { SESSION_KEY_SECRET, LOGIN_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn' };
 
-function serverEnv(simulatorUrl: string, redisUrl: string | undefined): Record<string, string> {
+function serverEnv(
+  simulatorUrl: string,
+  redisUrl: string | undefined,
+  extra: Record<string, string>,
+): Record<string, string> {
   return {
     WECHAT_API_BASE: simulatorUrl,
     WECHAT_APPID: SIMULATED_APP.appid,
     WECHAT_SECRET: SIMULATED_APP.secret,
     ...SERVER_SETTINGS,
+    ...extra,
     // The server refuses the memory store in production; that variant runs as development.
     ...(redisUrl ? { REDIS_URL: redisUrl } : { NODE_ENV: 'development' }),
   };
@@ -87,8 +94,17 @@ export const startExpress = (name: string, redisUrl: string, profileDir?: string
     profileDir,
   );
 
-export const startServer = (name: string, simulatorUrl: string, redisUrl: string | undefined, profileDir?: string) =>
-  startLoginServer({ from: import.meta.url, ...processOptions(name, serverEnv(simulatorUrl, redisUrl), profileDir) });
+export const startServer = (
+  name: string,
+  simulatorUrl: string,
+  redisUrl: string | undefined,
+  profileDir?: string,
+  extra: Record<string, string> = {},
+) =>
+  startLoginServer({
+    from: import.meta.url,
+    ...processOptions(name, serverEnv(simulatorUrl, redisUrl, extra), profileDir),
+  });
 
 async function startAll(starts: (() => Promise<NodeService>)[]): Promise<NodeService[]> {
   const settled = await Promise.allSettled(starts.map((start) => start()));
@@ -134,9 +150,14 @@ export async function startStack(profileDir: string | undefined): Promise<Stack>
     if (!nodeHttp || !fastify || !express) throw new Error('unreachable: three processes started');
     running.push(nodeHttp, fastify, express);
     let serverMemory: NodeService | undefined;
+    let serverRedisNoCache: NodeService | undefined;
     if (login) {
       serverMemory = await startServer('server (memory)', login.simulator.url, undefined, profileDir);
       running.push(serverMemory);
+      serverRedisNoCache = await startServer('server (Redis, no cache)', login.simulator.url, redis.url, profileDir, {
+        SESSION_CACHE: 'off',
+      });
+      running.push(serverRedisNoCache);
     }
     return {
       redis,
@@ -145,6 +166,7 @@ export async function startStack(profileDir: string | undefined): Promise<Stack>
       express,
       simulator: login?.simulator,
       serverRedis: login?.server,
+      serverRedisNoCache,
       serverMemory,
       missing,
       stop,

@@ -1,11 +1,13 @@
 import type { CpuCost } from './cpu.js';
-import type { Measurement } from './load.js';
+import type { Measurement, Rig } from './load.js';
 import type { MemoryResult } from './memory.js';
 import { median } from './stats.js';
 import type { VariantId } from './variants.js';
 
 export interface RunRecord {
   variant: VariantId;
+  /** The load generator: autocannon with a callback per request, or fixed headers per connection. */
+  rig: Rig;
   title: string;
   /** 0 = the discarded warm-up. */
   round: number;
@@ -15,6 +17,7 @@ export interface RunRecord {
 
 export interface VariantSummary {
   id: VariantId;
+  rig: Rig;
   title: string;
   validRounds: number;
   rounds: number;
@@ -47,9 +50,12 @@ export interface Figure {
 
 export const isValid = (record: RunRecord) => record.round > 0 && record.measurement.problems.length === 0;
 
-export function summarize(records: readonly RunRecord[], order: readonly VariantId[]): VariantSummary[] {
-  return order.flatMap((id) => {
-    const runs = records.filter((record) => record.variant === id && record.round > 0);
+export function summarize(
+  records: readonly RunRecord[],
+  order: readonly (readonly [VariantId, Rig])[],
+): VariantSummary[] {
+  return order.flatMap(([id, rig]) => {
+    const runs = records.filter((record) => record.variant === id && record.rig === rig && record.round > 0);
     const first = runs[0];
     if (!first) return [];
     const validRuns = runs.filter(isValid);
@@ -57,6 +63,7 @@ export function summarize(records: readonly RunRecord[], order: readonly Variant
     return [
       {
         id,
+        rig,
         title: first.title,
         validRounds: valid.length,
         rounds: runs.length,
@@ -73,16 +80,17 @@ export function summarize(records: readonly RunRecord[], order: readonly Variant
   });
 }
 
-/** A figure over two variants taken round by round (same minute, same noise), then the median. */
+/** A figure over two variants taken round by round (same minute, same noise, same generator), then the median. */
 function paired(
   records: readonly RunRecord[],
   a: VariantId,
   b: VariantId,
   combine: (a: RunRecord, b: RunRecord) => number,
+  rig: Rig = 'callback',
 ): { value: number; rounds: number } {
   const values: number[] = [];
-  for (const record of records.filter((r) => r.variant === a && isValid(r))) {
-    const other = records.find((r) => r.variant === b && r.round === record.round && isValid(r));
+  for (const record of records.filter((r) => r.variant === a && r.rig === rig && isValid(r))) {
+    const other = records.find((r) => r.variant === b && r.rig === rig && r.round === record.round && isValid(r));
     if (other) values.push(combine(record, other));
   }
   return { value: median(values), rounds: values.length };
@@ -95,45 +103,86 @@ const goal = (op: Goal['op'], target: number, value: number): Goal => {
 };
 
 /** Both variants were measured (valid or not): their figure is shown, void if no round pairs up. */
-const measured = (records: readonly RunRecord[], ...ids: VariantId[]) =>
-  ids.every((id) => records.some((r) => r.variant === id && r.round > 0));
+const measured = (records: readonly RunRecord[], rig: Rig, ...ids: VariantId[]) =>
+  ids.every((id) => records.some((r) => r.variant === id && r.rig === rig && r.round > 0));
 
-export function figures(records: readonly RunRecord[], memory: readonly MemoryResult[]): Figure[] {
+const RIG_SUFFIX: Record<Rig, string> = { callback: '', fixed: ', fixed-headers generator' };
+
+export interface RevocationResult {
+  trials: number;
+  /** Milliseconds from A's logout answer to B's first 401. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** Trials whose first check on B after A's logout answer was not a 401. */
+  stale: number;
+}
+
+export function figures(
+  records: readonly RunRecord[],
+  memory: readonly MemoryResult[],
+  revocation?: RevocationResult,
+): Figure[] {
   const out: Figure[] = [];
-  const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
-    const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps);
-    if (!measured(records, a, b)) return;
+  for (const rig of ['callback', 'fixed'] as const) {
+    const suffix = RIG_SUFFIX[rig];
+    const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
+      const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps, rig);
+      if (!measured(records, rig, a, b)) return;
+      out.push({
+        name: `${name}${suffix}`,
+        value,
+        unit: '×',
+        basis: `${rounds} paired rounds`,
+        ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
+        ...(note ? { note } : {}),
+      });
+    };
+    // The same comparison as capacity: how many requests of b one request of a costs, counting the
+    // server's and Redis's CPU. Neighbours on the machine move it far less than req/s.
+    const cpuRatio = (name: string, a: VariantId, b: VariantId, target?: number) => {
+      const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
+      const { value, rounds } = paired(records, a, b, (x, y) => cost(y) / cost(x), rig);
+      if (!measured(records, rig, a, b)) return;
+      out.push({
+        name: `${name}${suffix}`,
+        value,
+        unit: '×',
+        basis: `${rounds} paired rounds`,
+        ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
+        note: 'server + Redis CPU per request',
+      });
+    };
+    // The goals hold on both generators, so on the stricter of the two.
+    ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
+    ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);
+    cpuRatio('session check (Redis) ÷ bare Fastify, by CPU per request', 'session-redis', 'fastify', 0.8);
+    cpuRatio('session check (Redis) ÷ Express stack, by CPU per request', 'session-redis', 'express', 7);
+    ratio('session check (Redis, no cache) ÷ bare Fastify', 'session-redis-nocache', 'fastify');
+    ratio('session check (Redis, no cache) ÷ Express stack', 'session-redis-nocache', 'express');
+    cpuRatio('session check (Redis, no cache) ÷ bare Fastify, by CPU per request', 'session-redis-nocache', 'fastify');
+    ratio('bare Fastify ÷ bare node:http', 'fastify', 'node-http', undefined, 'sanity check; orientation rig: 0.90');
+    ratio('session check (memory) ÷ bare Fastify', 'session-memory', 'fastify');
+    ratio('invalid-token control ÷ session check (Redis)', 'invalid-token', 'session-redis');
+  }
+  if (revocation) {
     out.push({
-      name,
-      value,
-      unit: '×',
-      basis: `${rounds} paired rounds`,
-      ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
-      ...(note ? { note } : {}),
+      name: "revocation: A's logout answer → B's first 401, p99",
+      value: revocation.p99,
+      unit: 'ms',
+      basis: `${revocation.trials} trials`,
+      // A stale answer misses the goal however fast the 401 came after it.
+      goal: revocation.stale > 0 ? { op: '<=', target: 5, status: 'missed' } : goal('<=', 5, revocation.p99),
+      note: `two servers, session cache on; p50 ${revocation.p50.toFixed(2)} ms, max ${revocation.max.toFixed(2)} ms; first answer not 401 (stale): ${revocation.stale}`,
     });
-  };
-  // The same comparison as capacity: how many requests of b one request of a costs, counting the
-  // server's and Redis's CPU. Neighbours on the machine move it far less than req/s.
-  const cpuRatio = (name: string, a: VariantId, b: VariantId) => {
-    const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
-    const { value, rounds } = paired(records, a, b, (x, y) => cost(y) / cost(x));
-    if (rounds === 0 || !Number.isFinite(value)) return;
-    out.push({ name, value, unit: '×', basis: `${rounds} paired rounds`, note: 'server + Redis CPU per request' });
-  };
-  ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
-  ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);
-  cpuRatio('session check (Redis) ÷ bare Fastify, by CPU per request', 'session-redis', 'fastify');
-  cpuRatio('session check (Redis) ÷ Express stack, by CPU per request', 'session-redis', 'express');
-  ratio('bare Fastify ÷ bare node:http', 'fastify', 'node-http', undefined, 'sanity check; orientation rig: 0.90');
-  ratio('session check (memory) ÷ bare Fastify', 'session-memory', 'fastify');
-  ratio('invalid-token control ÷ session check (Redis)', 'invalid-token', 'session-redis');
+  }
 
   const login = records.filter((r) => r.variant === 'login' && isValid(r)).map((r) => r.measurement.rps);
   if (login.length > 0) {
     out.push({ name: 'login throughput', value: median(login), unit: 'req/s', basis: `${login.length} rounds` });
   }
   const added = paired(records, 'login-paced', 'simulator-paced', (x, y) => x.measurement.p99 - y.measurement.p99);
-  if (measured(records, 'login-paced', 'simulator-paced')) {
+  if (measured(records, 'callback', 'login-paced', 'simulator-paced')) {
     out.push({
       name: 'login p99 − simulator p99, at half load',
       value: added.value,

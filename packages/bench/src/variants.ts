@@ -1,11 +1,12 @@
 import { TEST_APP } from '@wxauth/wechat-sim';
 import { mintCodes } from './accounts.js';
-import type { Measurement, RequestInput, RequestPlan } from './load.js';
+import type { Measurement, RequestInput, RequestPlan, Rig } from './load.js';
 
 export type VariantId =
   | 'node-http'
   | 'fastify'
   | 'session-redis'
+  | 'session-redis-nocache'
   | 'session-memory'
   | 'express'
   | 'login'
@@ -31,6 +32,8 @@ export interface Variant {
   url: string;
   pid: number;
   plan: RequestPlan;
+  /** The load generators it runs under, each every round; autocannon's alone by default. */
+  rigs?: readonly Rig[];
   /** Runs before each run, e.g. to mint that run's one-time codes; rate is set for paced runs. */
   prepare?: (run: RunShape) => Promise<void>;
   /** Sees each run's result, e.g. to size the next run's codes. */

@@ -4,7 +4,13 @@ import { keyPattern, type MemoryResult } from '../src/memory.js';
 import { figures, type RunRecord, summarize } from '../src/summary.js';
 import type { VariantId } from '../src/variants.js';
 
-function run(variant: VariantId, round: number, rps: number, problems: string[] = []): RunRecord {
+function run(
+  variant: VariantId,
+  round: number,
+  rps: number,
+  problems: string[] = [],
+  rig: RunRecord['rig'] = 'callback',
+): RunRecord {
   const measurement: Measurement = {
     rps,
     p50: 1,
@@ -18,6 +24,7 @@ function run(variant: VariantId, round: number, rps: number, problems: string[] 
   };
   return {
     variant,
+    rig,
     title: variant,
     round,
     measurement,
@@ -34,7 +41,7 @@ describe('summaries', () => {
       run('fastify', 3, 200),
       run('fastify', 4, 120),
     ];
-    const [fastify] = summarize(records, ['fastify']);
+    const [fastify] = summarize(records, [['fastify', 'callback']]);
     expect(fastify).toMatchObject({
       rps: 120,
       validRounds: 3,
@@ -73,6 +80,35 @@ describe('key patterns for the memory breakdown', () => {
     ['sess:n0OOrO1zl06kCY4xHVaP8UfKefw3vXqo', 'sess:<id>'],
   ])('%s is %s', (key, pattern) => {
     expect(keyPattern(key)).toBe(pattern);
+  });
+});
+
+describe('figures', () => {
+  it('hold the goals against each load generator, pairing rounds of the same generator only', () => {
+    const records = [
+      run('session-redis', 1, 90),
+      run('fastify', 1, 100),
+      run('session-redis', 1, 50, [], 'fixed'),
+      run('fastify', 1, 100, [], 'fixed'),
+    ];
+    const all = figures(records, []);
+    const named = (name: string) => all.find((f) => f.name === name);
+    expect(named('session check (Redis) ÷ bare Fastify')).toMatchObject({ value: 0.9, goal: { status: 'met' } });
+    expect(named('session check (Redis) ÷ bare Fastify, fixed-headers generator')).toMatchObject({
+      value: 0.5,
+      goal: { status: 'missed' },
+    });
+    expect(named('session check (Redis) ÷ bare Fastify, by CPU per request, fixed-headers generator')).toMatchObject({
+      value: 0.5,
+      goal: { target: 0.8, status: 'missed' },
+    });
+  });
+
+  it('count a stale first answer as a missed revocation goal, whatever its latency', () => {
+    const revocation = { trials: 10, p50: 1, p99: 2, max: 3, stale: 1 };
+    const [figure] = figures([], [], revocation);
+    expect(figure).toMatchObject({ value: 2, unit: 'ms', goal: { op: '<=', target: 5, status: 'missed' } });
+    expect(figures([], [], { ...revocation, stale: 0 })[0]?.goal?.status).toBe('met');
   });
 });
 

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { sha256Base64url } from '../hashing.js';
 import type { Sealer } from '../sealing.js';
+import type { CachedSession, SessionCache } from '../session-cache/session-cache.js';
 import { FIELD_CHARS, HANDLE_CHARS, sessionId, userHandle } from '../stores/user-key.js';
 import type { SessionPolicy, SessionUser, UserStore } from '../stores/user-store.js';
 
@@ -97,7 +98,12 @@ const EXPIRED_SESSION = new AppError(401, 'SESSION_EXPIRED', 'The session has ex
   action: { kind: 'relogin' },
 });
 
-export function createSessions(users: UserStore, sealer: Sealer, policy: SessionPolicy) {
+export function createSessions(
+  users: UserStore,
+  sealer: Sealer,
+  policy: SessionPolicy,
+  cache: SessionCache | null = null,
+) {
   // Sealed session keys are bound to the user's record: copied into another's, they open as nothing.
   const recordOf = (user: SessionUser) => users.userRecordName(userHandle(user.appid, user.openid));
 
@@ -110,6 +116,21 @@ export function createSessions(users: UserStore, sealer: Sealer, policy: Session
     const previous = secrets.previous === null ? null : sealer.openSessionKey(secrets.previous, record);
     return previous === null ? { current } : { current, previous };
   }
+
+  function idOf(token: string): string {
+    if (!TOKEN_PATTERN.test(token)) throw MALFORMED_TOKEN;
+    return sessionIdOf(token);
+  }
+
+  async function authenticateId(id: string): Promise<AuthenticatedSession> {
+    const found = await users.touchSession(id);
+    if (!found) throw UNKNOWN_SESSION;
+    if (found.state === 'expired') throw EXPIRED_SESSION;
+    return { id, user: found.user, expiresAt: found.expiresAt };
+  }
+
+  const confirmed = (session: CachedSession) =>
+    new Promise<boolean>((resolve) => setImmediate(() => resolve(cache?.confirm(session) ?? false)));
 
   return {
     /**
@@ -130,13 +151,31 @@ export function createSessions(users: UserStore, sealer: Sealer, policy: Session
 
     /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
     async authenticate(token: string): Promise<AuthenticatedSession> {
-      if (!TOKEN_PATTERN.test(token)) throw MALFORMED_TOKEN;
-      const id = sessionIdOf(token);
-      const found = await users.touchSession(id);
-      if (!found) throw UNKNOWN_SESSION;
-      if (found.state === 'expired') throw EXPIRED_SESSION;
-      return { id, user: found.user, expiresAt: found.expiresAt };
+      const id = idOf(token);
+      const cached = cache?.lookup(id, Date.now());
+      if (cached !== undefined && (await confirmed(cached))) return cached;
+      return authenticateId(id);
     },
+
+    /** What the store knows the session of `token` by; 401 for what cannot be one of our tokens. */
+    idOf,
+
+    /**
+     * The session from the cache, if it may answer (SESSION_CACHE): no Redis round trip. Confirm it
+     * with `confirmCached` after the current turn of the event loop before using it.
+     */
+    cached: (id: string): CachedSession | undefined => cache?.lookup(id, Date.now()),
+
+    /**
+     * Whether a cached session still stands. Called a turn of the event loop after `cached`: by
+     * then every socket that was readable when the request arrived has been read, so an
+     * invalidation Redis pushed before this request was sent (a logout answered by another
+     * instance, then this check) has evicted it.
+     */
+    confirmCached: (session: CachedSession): boolean => cache?.confirm(session) ?? false,
+
+    /** The store's check of session `id` (a Redis round trip that fills the cache). */
+    authenticateId,
 
     /** Whether the session is still live (a use of it: its idle timeout slides). */
     async isLive(id: string): Promise<boolean> {
@@ -159,7 +198,7 @@ export function createSessions(users: UserStore, sealer: Sealer, policy: Session
 export type Sessions = ReturnType<typeof createSessions>;
 
 async function sessionsPlugin(app: FastifyInstance, options: { config: Config }) {
-  app.decorate('sessions', createSessions(app.userStore, app.sealer, sessionPolicy(options.config)));
+  app.decorate('sessions', createSessions(app.userStore, app.sealer, sessionPolicy(options.config), app.sessionCache));
 }
 
 export default fp(sessionsPlugin, { name: 'sessions', dependencies: ['store', 'sealer'] });

@@ -1,4 +1,6 @@
-import { guarded, type RedisStoreOptions } from './redis-backend.js';
+import { Cluster, type Redis } from 'ioredis';
+import type { SessionCache, SessionRead } from '../session-cache/session-cache.js';
+import { guarded, isTransientStoreError, type RedisStoreOptions } from './redis-backend.js';
 import { defineScripts } from './redis-scripts.js';
 import { decodeTimes, encodeTimes, touchOutcome } from './session-record.js';
 import { parseSessionId, type SessionRef, userHandle, userKey } from './user-key.js';
@@ -9,6 +11,11 @@ export interface RedisUserStoreOptions extends RedisStoreOptions {
   /** The server's default app: its users' hashes leave the appid out (fewer bytes). */
   defaultAppid?: string;
   clock?: Clock;
+  /**
+   * Session checks answered in process (SESSION_CACHE): session reads go through `reader`, the
+   * connection whose reads Redis tracks (session-cache/invalidations.ts), and fill the cache.
+   */
+  sessionCache?: { cache: SessionCache; reader: Redis };
 }
 
 /**
@@ -42,6 +49,33 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     return user?.appid === appid && user.openid === openid;
   };
 
+  const cache = options.sessionCache?.cache;
+  const reader = options.sessionCache?.reader ?? redis;
+  // This instance's writes to a user's hash drop the user's cached sessions at once, before and
+  // after the write: a logout answered here is never followed by a hit here, whenever Redis's
+  // push arrives.
+  async function writing<T>(key: string, write: () => Promise<T>): Promise<T> {
+    if (cache === undefined) return write();
+    cache.invalidate(key);
+    try {
+      return await write();
+    } finally {
+      cache.invalidate(key);
+    }
+  }
+  // A revocation (logout, logout-all, the cap) answers only after a PING that followed its write
+  // on the same connection: Redis writes a command's reply in the same turn of its event loop as
+  // the invalidations it caused, possibly a moment before them, and takes the PING in a later
+  // turn. So when the logout is answered, every instance that cached the user's sessions has the
+  // invalidation on its socket, and a check sent to it after the answer finds it there. (No cache
+  // on Cluster, where ioredis would send the PING to any node: none there.)
+  const settle = redis instanceof Cluster ? async () => {} : () => redis.ping();
+  async function revoking<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const result = await writing(key, write);
+    await settle();
+    return result;
+  }
+
   return {
     kind: 'redis',
     userRecordName: hashOf,
@@ -53,20 +87,24 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       }
       return run(async () => {
         const createdAt = now();
-        const evicted = await redis.wxauthLogin(
-          hashOf(ref.handle),
-          fieldOf(ref),
-          encodeTimes({ createdAt, lastSeen: createdAt }),
-          createdAt,
-          policy.idleMs,
-          policy.maxAgeMs,
-          policy.expiredGraceMs,
-          policy.maxPerUser,
-          packId(user.openid),
-          user.unionid === undefined ? '' : packId(user.unionid),
-          storedAppid(user.appid),
-          secret === undefined ? '' : Buffer.from(secret),
+        const key = hashOf(ref.handle);
+        const evicted = await writing(key, () =>
+          redis.wxauthLogin(
+            key,
+            fieldOf(ref),
+            encodeTimes({ createdAt, lastSeen: createdAt }),
+            createdAt,
+            policy.idleMs,
+            policy.maxAgeMs,
+            policy.expiredGraceMs,
+            policy.maxPerUser,
+            packId(user.openid),
+            user.unionid === undefined ? '' : packId(user.unionid),
+            storedAppid(user.appid),
+            secret === undefined ? '' : Buffer.from(secret),
+          ),
         );
+        if (evicted > 0) await settle();
         return { evicted };
       });
     },
@@ -79,17 +117,44 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       return run(async (): Promise<SessionLookup | null> => {
         const key = hashOf(ref.handle);
         const field = fieldOf(ref);
-        const [value, i, u, a] = await redis.hmgetBuffer(key, field, 'i', 'u', 'a');
-        const times = value ? decodeTimes(value) : null;
-        const user = userOf(i, u, a);
-        if (!times || !user) return null;
-        const t = now();
-        const outcome = touchOutcome(times, t, policy);
-        if (outcome.state === 'gone') return null;
-        if (outcome.state === 'expired') return outcome;
-        if (outcome.slide)
-          await redis.wxauthSlide(key, field, encodeTimes({ createdAt: times.createdAt, lastSeen: t }));
-        return { state: 'live', user, createdAt: times.createdAt, expiresAt: outcome.expiresAt };
+        // The read is tracked (the user's hash): a ticket keeps a reply an invalidation overtook out.
+        const ticket = cache?.beginRead(key);
+        let kept: SessionRead | null = null;
+        let tracked = reader !== redis;
+        const read = async () => {
+          if (tracked && reader.status === 'ready') {
+            try {
+              return await reader.hmgetBuffer(key, field, 'i', 'u', 'a');
+            } catch (error) {
+              // A closed connection, not a slow Redis: a timeout would only wait a second time.
+              if (!isTransientStoreError(error) || isTimeout(error)) throw error;
+            }
+          }
+          // The tracked connection is down or going (it reconnects by itself): read on the main
+          // one, and keep nothing (the cache is suspended until tracking is back anyway).
+          tracked = false;
+          return redis.hmgetBuffer(key, field, 'i', 'u', 'a');
+        };
+        try {
+          const [value, i, u, a] = await read();
+          const times = value ? decodeTimes(value) : null;
+          const user = userOf(i, u, a);
+          if (!times || !user) return null;
+          const t = now();
+          const outcome = touchOutcome(times, t, policy);
+          if (outcome.state === 'gone') return null;
+          if (outcome.state === 'expired') return outcome;
+          if (outcome.slide) {
+            await writing(key, () =>
+              redis.wxauthSlide(key, field, encodeTimes({ createdAt: times.createdAt, lastSeen: t })),
+            );
+          } else if (tracked) {
+            kept = { user, ...times };
+          }
+          return { state: 'live', user, createdAt: times.createdAt, expiresAt: outcome.expiresAt };
+        } finally {
+          if (ticket !== undefined) cache?.fill(ticket, id, kept);
+        }
       });
     },
 
@@ -97,23 +162,28 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
       const ref = parseSessionId(id);
       if (!ref) return Promise.resolve(null);
       return run(async () => {
-        const found = await redis.wxauthLogoutBuffer(hashOf(ref.handle), fieldOf(ref));
+        const key = hashOf(ref.handle);
+        const found = await revoking(key, () => redis.wxauthLogoutBuffer(key, fieldOf(ref)));
         return found ? userOf(...found) : null;
       });
     },
 
-    deleteUserSessions: (appid, openid) =>
-      run(() =>
-        redis.wxauthLogoutAll(
-          hashOf(userHandle(appid, openid)),
-          now(),
-          policy.idleMs,
-          policy.maxAgeMs,
-          policy.expiredGraceMs,
-          packId(openid),
-          storedAppid(appid),
+    deleteUserSessions: (appid, openid) => {
+      const key = hashOf(userHandle(appid, openid));
+      return run(() =>
+        revoking(key, () =>
+          redis.wxauthLogoutAll(
+            key,
+            now(),
+            policy.idleMs,
+            policy.maxAgeMs,
+            policy.expiredGraceMs,
+            packId(openid),
+            storedAppid(appid),
+          ),
         ),
-      ),
+      );
+    },
 
     getUserSecrets: (appid, openid) =>
       run(async () => {
@@ -143,6 +213,8 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
  * the 21 bytes they encode, after a zero byte that no identifier starts with; any other one as its
  * text: seven bytes less per user, in a hash whose size is most of what a user costs Redis.
  */
+const isTimeout = (error: unknown) => error instanceof Error && /timed out/i.test(error.message);
+
 export function packId(id: string): Buffer {
   const bytes = Buffer.from(id, 'base64url');
   return id.length % 4 === 0 && bytes.toString('base64url') === id
