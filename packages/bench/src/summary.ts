@@ -126,8 +126,15 @@ export function figures(
   const out: Figure[] = [];
   for (const rig of ['callback', 'fixed'] as const) {
     const suffix = RIG_SUFFIX[rig];
-    const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) => {
-      const { value, rounds } = paired(records, a, b, (x, y) => x.measurement.rps / y.measurement.rps, rig);
+    const push = (
+      name: string,
+      a: VariantId,
+      b: VariantId,
+      of: (x: RunRecord, y: RunRecord) => number,
+      target?: number,
+      note?: string,
+    ) => {
+      const { value, rounds } = paired(records, a, b, of, rig);
       if (!measured(records, rig, a, b)) return;
       out.push({
         name: `${name}${suffix}`,
@@ -138,21 +145,13 @@ export function figures(
         ...(note ? { note } : {}),
       });
     };
+    const ratio = (name: string, a: VariantId, b: VariantId, target?: number, note?: string) =>
+      push(name, a, b, (x, y) => x.measurement.rps / y.measurement.rps, target, note);
     // The same comparison as capacity: how many requests of b one request of a costs, counting the
     // server's and Redis's CPU. Neighbours on the machine move it far less than req/s.
-    const cpuRatio = (name: string, a: VariantId, b: VariantId, target?: number) => {
-      const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
-      const { value, rounds } = paired(records, a, b, (x, y) => cost(y) / cost(x), rig);
-      if (!measured(records, rig, a, b)) return;
-      out.push({
-        name: `${name}${suffix}`,
-        value,
-        unit: '×',
-        basis: `${rounds} paired rounds`,
-        ...(target === undefined ? {} : { goal: goal('>=', target, value) }),
-        note: 'server + Redis CPU per request',
-      });
-    };
+    const cost = (record: RunRecord) => record.cpu.serverMicrosPerRequest + record.cpu.redisMicrosPerRequest;
+    const cpuRatio = (name: string, a: VariantId, b: VariantId, target?: number) =>
+      push(name, a, b, (x, y) => cost(y) / cost(x), target, 'server + Redis CPU per request');
     // The goals hold on both generators, so on the stricter of the two.
     ratio('session check (Redis) ÷ bare Fastify', 'session-redis', 'fastify', 0.8);
     ratio('session check (Redis) ÷ Express stack', 'session-redis', 'express', 7);

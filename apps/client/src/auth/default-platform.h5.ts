@@ -1,4 +1,4 @@
-import { apiBase, appid } from '../api/client';
+import { apiBase, appid } from '../api/build-config';
 import { taroTransport } from '../api/taro-transport';
 import { pageSetting } from '../dev/page-setting';
 import { simUser } from '../dev/sim-user';

@@ -1,4 +1,4 @@
-import { apiBase } from '../api/client';
+import { apiBase } from '../api/build-config';
 import type { Platform } from './platform';
 import { createTaroPlatform } from './taro-platform';
 

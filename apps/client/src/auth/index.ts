@@ -1,4 +1,4 @@
-import { appid } from '../api/client';
+import { appid } from '../api/build-config';
 import { createDefaultPlatform, defaultApiBase } from './default-platform';
 import { SessionManager } from './session-manager';
 

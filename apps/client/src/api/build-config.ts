@@ -1,3 +1,5 @@
+// What the build inlined from the .env files: where the server is and which mini-program this is.
+
 /**
  * The wxauth server's origin, from TARO_APP_API_BASE in the .env files (inlined at build time).
  * The local stack's address is only a fallback outside production builds: the upload refuses a
