@@ -129,9 +129,6 @@ export function createSessions(
     return { id, user: found.user, expiresAt: found.expiresAt };
   }
 
-  const confirmed = (session: CachedSession) =>
-    new Promise<boolean>((resolve) => setImmediate(() => resolve(cache?.confirm(session) ?? false)));
-
   return {
     /**
      * A new session for the user; the token is returned once and never stored. With `sessionKey`
@@ -147,14 +144,6 @@ export function createSessions(
       const sealed = sessionKey === undefined ? undefined : sealer.sealSessionKey(sessionKey, recordOf(user));
       await users.createSession(sessionIdOf(token), user, sealed);
       return { token, expiresIn: Math.floor(Math.min(policy.idleMs, policy.maxAgeMs) / 1000) };
-    },
-
-    /** The live session behind a bearer token, its idle timeout slid; 401 otherwise. */
-    async authenticate(token: string): Promise<AuthenticatedSession> {
-      const id = idOf(token);
-      const cached = cache?.lookup(id, Date.now());
-      if (cached !== undefined && (await confirmed(cached))) return cached;
-      return authenticateId(id);
     },
 
     /** What the store knows the session of `token` by; 401 for what cannot be one of our tokens. */

@@ -153,13 +153,17 @@ export function trackInvalidations(options: InvalidationOptions): Invalidations 
     void link();
   };
 
-  subscriber.on('messageBuffer', onMessage);
-  subscriber.on('connect', onSubscriberConnect);
-  subscriber.on('ready', onSubscriberReady);
-  subscriber.on('close', onSubscriberLost);
-  reader.on('connect', onReaderConnect);
-  reader.on('ready', onReaderReady);
-  reader.on('close', onReaderLost);
+  // Attached here and detached by close(), from this one list.
+  const listeners: [Redis, string, (...args: unknown[]) => void][] = [
+    [subscriber, 'messageBuffer', onMessage],
+    [subscriber, 'connect', onSubscriberConnect],
+    [subscriber, 'ready', onSubscriberReady],
+    [subscriber, 'close', onSubscriberLost],
+    [reader, 'connect', onReaderConnect],
+    [reader, 'ready', onReaderReady],
+    [reader, 'close', onReaderLost],
+  ];
+  for (const [client, event, listener] of listeners) client.on(event, listener);
   if (reader.status === 'ready') onReaderConnect();
   if (subscriber.status === 'ready') {
     onSubscriberConnect();
@@ -219,13 +223,7 @@ export function trackInvalidations(options: InvalidationOptions): Invalidations 
       clearInterval(heartbeat);
       closed = true;
       suspend('closing');
-      subscriber.off('messageBuffer', onMessage);
-      subscriber.off('connect', onSubscriberConnect);
-      subscriber.off('ready', onSubscriberReady);
-      subscriber.off('close', onSubscriberLost);
-      reader.off('connect', onReaderConnect);
-      reader.off('ready', onReaderReady);
-      reader.off('close', onReaderLost);
+      for (const [client, event, listener] of listeners) client.off(event, listener);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { SessionTimes } from '../stores/session-record.js';
+import { type SessionTimes, sessionEnd } from '../stores/session-record.js';
 import type { SessionPolicy, SessionUser } from '../stores/user-store.js';
 
 /** A session as read from Redis: whose it is and its two times. */
@@ -6,7 +6,7 @@ export interface SessionRead extends SessionTimes {
   user: SessionUser;
 }
 
-/** What the cache counts; logged once a minute (session-cache/report.ts). */
+/** What the cache counts; logged once a minute (plugins/store.ts). */
 export interface SessionCacheCounters {
   hits: number;
   misses: number;
@@ -155,16 +155,9 @@ export class SessionCache {
     const existing = this.entries.get(id);
     if (existing !== undefined) this.remove(id, existing);
     const { policy } = this.options;
-    const deadline = record.createdAt + policy.maxAgeMs;
-    const idleAt = record.lastSeen + policy.idleMs;
-    const session: CachedSession = {
-      state: 'live',
-      id,
-      user: record.user,
-      createdAt: record.createdAt,
-      expiresAt: Math.min(idleAt, deadline),
-    };
-    const freshUntil = Math.min(record.lastSeen + policy.slideStepMs, idleAt, deadline);
+    const expiresAt = sessionEnd(record, policy);
+    const session: CachedSession = { state: 'live', id, user: record.user, createdAt: record.createdAt, expiresAt };
+    const freshUntil = Math.min(record.lastSeen + policy.slideStepMs, expiresAt);
     this.entries.set(id, { key: ticket.key, session, freshUntil, seq: ++this.seq });
     const ids = this.byKey.get(ticket.key);
     if (ids === undefined) this.byKey.set(ticket.key, new Set([id]));

@@ -208,13 +208,13 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
   };
 }
 
+const isTimeout = (error: unknown) => error instanceof Error && /timed out/i.test(error.message);
+
 /**
  * An identifier as the hash keeps it: WeChat's openids and unionids (28 base64url characters) as
  * the 21 bytes they encode, after a zero byte that no identifier starts with; any other one as its
  * text: seven bytes less per user, in a hash whose size is most of what a user costs Redis.
  */
-const isTimeout = (error: unknown) => error instanceof Error && /timed out/i.test(error.message);
-
 export function packId(id: string): Buffer {
   const bytes = Buffer.from(id, 'base64url');
   return id.length % 4 === 0 && bytes.toString('base64url') === id

@@ -63,6 +63,6 @@ export function touchOutcome(times: SessionTimes, now: number, policy: SessionPo
   if (now >= end + policy.expiredGraceMs) return { state: 'gone' };
   if (now >= end) return { state: 'expired' };
   const slide = now - times.lastSeen >= policy.slideStepMs;
-  const lastSeen = slide ? now : times.lastSeen;
-  return { state: 'live', expiresAt: Math.min(lastSeen + policy.idleMs, times.createdAt + policy.maxAgeMs), slide };
+  const expiresAt = slide ? sessionEnd({ createdAt: times.createdAt, lastSeen: now }, policy) : end;
+  return { state: 'live', expiresAt, slide };
 }
