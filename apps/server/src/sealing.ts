@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Encryption at rest for the secrets the store must hold (session_key, access tokens, briefly
@@ -14,14 +14,16 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ti
  * A user's session_key is sealed differently (`sealSessionKey`): deterministically, and small.
  * Deterministic, because the store tells a login that brought the same session_key again from one
  * that brought a new one by comparing what it holds (the rotation rule lives in one place, the
- * store); small, because it sits in the user's Redis hash, whose compact encoding holds values of
- * at most 64 bytes (beyond that a hash costs several times the memory). It is SIV (Rogaway–Shrimpton's
- * synthetic IV): the IV is HMAC-SHA256 of the associated data and the plaintext, cut to 96 bits,
- * which also authenticates, and AES-256-CTR under that IV encrypts. Equal sealed values reveal equal
- * keys for the same user and nothing else, which is exactly what the store compares. A WeChat
- * session_key (base64 of 16 bytes) is sealed as its 16 bytes: 1 (key id) + 12 (IV) + 1 (form) + 16
- * = 30 bytes. The one-byte id only picks the likely secret; the IV check decides (both secrets are
- * tried when their ids meet, 1 time in 256). After SESSION_KEY_SECRET is rotated,
+ * store); small, because it sits in the user's Redis hash, where every byte is paid for by every
+ * user (redis-scripts.ts). A session_key is a key, so it is sealed with the standard made for
+ * wrapping keys, AES key wrap (RFC 3394, NIST SP 800-38F): deterministic by design, authenticated
+ * by its 64-bit integrity check, and 8 bytes longer than the key: a WeChat session_key (base64 of
+ * 16 bytes) is kept in 24. The wrapping key is the record's own, HMAC-SHA256 of the record's name
+ * under a key derived from the secret, so a value opens only in the record it was sealed for. Any
+ * other session_key string is wrapped as text with the padded variant (RFC 5649), whose integrity
+ * check differs, so neither form ever opens as the other. No key id: opening tries the current
+ * secret, then the previous one. Equal sealed values reveal equal keys for the same user and
+ * nothing else, which is exactly what the store compares. After SESSION_KEY_SECRET is rotated,
  * the same session_key seals to other bytes, so a user's first login with the same key again keeps
  * it as its own "previous" once (what tells a rotation from junk then misses the older key; the
  * client is sent through login and a fresh fetch either way).
@@ -38,12 +40,9 @@ export interface Sealer {
 
 interface SealingKey {
   id: string;
-  /** The session-key form's one-byte id. */
-  shortId: number;
   key: Buffer;
-  /** The SIV pair for session keys: HMAC key, AES-CTR key. */
-  sivMac: Buffer;
-  sivEnc: Buffer;
+  /** What each record's session_key wrapping key is derived from (see above). */
+  wrap: Buffer;
 }
 
 const ID_LENGTH = 4;
@@ -54,10 +53,8 @@ const TAG_BYTES = 16;
 function deriveKey(secret: Buffer): SealingKey {
   const key = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth sealing key', 32));
   const id = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth sealing key id', 3)).toString('base64url');
-  const sivMac = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key siv mac', 32));
-  const sivEnc = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key siv enc', 32));
-  const shortId = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key id', 1))[0] ?? 0;
-  return { id, shortId, key, sivMac, sivEnc };
+  const wrap = Buffer.from(hkdfSync('sha256', secret, '', 'wxauth session_key wrap', 32));
+  return { id, key, wrap };
 }
 
 export function createSealer(secrets: { current: Buffer; previous: Buffer | undefined } | undefined): Sealer {
@@ -105,52 +102,54 @@ export function createSealer(secrets: { current: Buffer; previous: Buffer | unde
       }
     },
     sealSessionKey(sessionKey, record) {
-      const plain = packSessionKey(sessionKey);
-      const iv = syntheticIv(current, record, plain);
-      return Buffer.concat([Buffer.of(current.shortId), iv, ctr(current, iv, plain)]);
+      const wrapping = recordKey(current, record);
+      const bytes = wechatKeyBytes(sessionKey);
+      if (bytes) return wrapWith(KEY_WRAP, wrapping, bytes);
+      return wrapWith(KEY_WRAP_PAD, wrapping, Buffer.concat([TEXT_FORM, Buffer.from(sessionKey, 'utf8')]));
     },
     openSessionKey(sealed, record) {
-      const raw = Buffer.from(sealed);
-      if (raw.length <= 1 + SIV_BYTES) return null;
-      const iv = raw.subarray(1, 1 + SIV_BYTES);
+      // Both forms are at least 16 bytes; the key wrap modes open shorter input without a check.
+      if (sealed.length < 16) return null;
       for (const key of keys.values()) {
-        if (key.shortId !== raw[0]) continue;
-        const plain = ctr(key, iv, raw.subarray(1 + SIV_BYTES));
-        if (timingSafeEqual(syntheticIv(key, record, plain), iv)) return unpackSessionKey(plain);
+        const wrapping = recordKey(key, record);
+        const bytes = unwrapWith(KEY_WRAP, wrapping, sealed);
+        if (bytes?.length === 16) return bytes.toString('base64');
+        const text = unwrapWith(KEY_WRAP_PAD, wrapping, sealed);
+        if (text && text[0] === TEXT_FORM[0]) return text.subarray(1).toString('utf8');
       }
       return null;
     },
   };
 }
 
-const SIV_BYTES = 12;
-const BINARY_KEY = 1;
-const TEXT_KEY = 0;
+/** AES-256 key wrap (RFC 3394) and with padding (RFC 5649), with their standard initial values. */
+const KEY_WRAP = { cipher: 'id-aes256-wrap', iv: Buffer.from('A6A6A6A6A6A6A6A6', 'hex') };
+const KEY_WRAP_PAD = { cipher: 'id-aes256-wrap-pad', iv: Buffer.from('A65959A6', 'hex') };
+/** Leads a text session_key, so that even an empty one wraps to something checked. */
+const TEXT_FORM = Buffer.of(0);
 
-/** AES-256-CTR from the synthetic IV (a 32-bit block counter after it): encrypts and decrypts alike. */
-function ctr(key: SealingKey, iv: Buffer, data: Buffer): Buffer {
-  const cipher = createCipheriv('aes-256-ctr', key.sivEnc, Buffer.concat([iv, Buffer.alloc(4)]));
-  return Buffer.concat([cipher.update(data), cipher.final()]);
+/** A record's own wrapping key: HMAC-SHA256 of its name under the secret's wrap key. */
+function recordKey(key: SealingKey, record: string): Buffer {
+  return createHmac('sha256', key.wrap).update(record, 'utf8').digest();
 }
 
-/** HMAC-SHA256 over the length-prefixed record name and the plaintext, cut to 96 bits. */
-function syntheticIv(key: SealingKey, record: string, plain: Buffer): Buffer {
-  const aad = Buffer.from(record, 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(aad.length);
-  return createHmac('sha256', key.sivMac).update(length).update(aad).update(plain).digest().subarray(0, SIV_BYTES);
+function wrapWith(mode: typeof KEY_WRAP, key: Buffer, plain: Buffer): Buffer {
+  const cipher = createCipheriv(mode.cipher, key, mode.iv);
+  return Buffer.concat([cipher.update(plain), cipher.final()]);
 }
 
-/** A session_key as WeChat issues it (base64 of 16 bytes) as its bytes; any other string as text. */
-function packSessionKey(sessionKey: string): Buffer {
+/** The unwrapped bytes, or null when the integrity check fails (another key, record or form). */
+function unwrapWith(mode: typeof KEY_WRAP, key: Buffer, sealed: Uint8Array): Buffer | null {
+  try {
+    const decipher = createDecipheriv(mode.cipher, key, mode.iv);
+    return Buffer.concat([decipher.update(sealed), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** A session_key as WeChat issues it (base64 of 16 bytes) as its 16 bytes; null for any other string. */
+function wechatKeyBytes(sessionKey: string): Buffer | null {
   const bytes = Buffer.from(sessionKey, 'base64');
-  if (bytes.length === 16 && bytes.toString('base64') === sessionKey)
-    return Buffer.concat([Buffer.of(BINARY_KEY), bytes]);
-  return Buffer.concat([Buffer.of(TEXT_KEY), Buffer.from(sessionKey, 'utf8')]);
-}
-
-function unpackSessionKey(plain: Buffer): string | null {
-  const body = plain.subarray(1);
-  if (plain[0] === BINARY_KEY && body.length === 16) return body.toString('base64');
-  return plain[0] === TEXT_KEY ? body.toString('utf8') : null;
+  return bytes.length === 16 && bytes.toString('base64') === sessionKey ? bytes : null;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSealer } from '../src/sealing.js';
 import { call, login } from './helper.js';
@@ -61,12 +61,23 @@ describe("sealing a user's session_key", () => {
     );
   });
 
-  it("fits Redis's compact hash encoding: 30 bytes for a WeChat key, any other string kept as text", () => {
+  it('is 24 bytes for a WeChat key (RFC 3394 key wrap), any other string kept as text', () => {
     const sealer = only(secret());
-    expect(sealer.sealSessionKey(wechatKey, 'r')).toHaveLength(30);
-    for (const odd of ['', 'key1', 'AAAAAAAAAAAAAAAAAAAAAA', 'not base64 at all ✓']) {
+    expect(sealer.sealSessionKey(wechatKey, 'r')).toHaveLength(24);
+    for (const odd of ['', 'key1', 'AAAAAAAAAAAAAAAAAAAAAA', 'sixteen chars ok', 'not base64 at all ✓']) {
       expect(sealer.openSessionKey(sealer.sealSessionKey(odd, 'r'), 'r')).toBe(odd);
     }
+  });
+
+  it('follows RFC 3394 (its test vector 4.6: a 256-bit key wrapping 128 bits of key data)', () => {
+    // The record's wrapping key is an HMAC (see sealing.ts); the vector checks the wrap itself.
+    const kek = Buffer.from('000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F', 'hex');
+    const cipher = createCipheriv('id-aes256-wrap', kek, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
+    const wrapped = Buffer.concat([
+      cipher.update(Buffer.from('00112233445566778899AABBCCDDEEFF', 'hex')),
+      cipher.final(),
+    ]);
+    expect(wrapped.toString('hex').toUpperCase()).toBe('64E8C3F9CE0F5BA263E9777905818A2A93C8191E7D6E8AE7');
   });
 
   it('opens keys of the previous secret after a rotation; a tampered or unknown one is absent', () => {
@@ -78,6 +89,8 @@ describe("sealing a user's session_key", () => {
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
     expect(only(oldSecret).openSessionKey(tampered, 'r')).toBeNull();
     expect(only(oldSecret).openSessionKey(before.subarray(0, 19), 'r')).toBeNull();
+    expect(only(oldSecret).openSessionKey(before.subarray(0, 16), 'r')).toBeNull();
+    expect(only(oldSecret).openSessionKey(Buffer.alloc(0), 'r')).toBeNull();
   });
 
   it('keeps keys plain without a secret, and refuses plain ones once a secret is set', () => {

@@ -77,7 +77,7 @@ export function mintToken(user: { appid: string; openid: string }): string {
 }
 
 /**
- * What the store knows a session by (user-key.ts): the handle at the token's head, and 96 bits of
+ * What the store knows a session by (user-key.ts): the handle at the token's head, and 72 bits of
  * SHA-256 of the whole token, so a dump, a MONITOR or a trace never holds a usable token.
  */
 export function sessionIdOf(token: string): string {

@@ -5,15 +5,27 @@ import type { RedisClient } from './redis-backend.js';
  * The Lua scripts of the Redis stores, each on one key (one Cluster slot), declared in KEYS so a
  * Cluster routes it. They go through ioredis's defineCommand: EVALSHA, and the script's source
  * once more after a NOSCRIPT (a restarted or failed-over Redis has an empty script cache).
- *
- * A user's hash (user-key.ts) holds these fields:
- * - `i`: the openid, `u`: the unionid if any (both packed, redis-user-store.ts `packId`); `a`: the
- *   appid, absent for the server's default app. `i` and `a` say whose hash it is.
- * - `k`: the current sealed session_key; `K`: the one it replaced (sealing.ts `sealSessionKey`).
- * - one field per session, named by 12 bytes of SHA-256(token), its value the packed times
- *   (session-record.ts encodeTimes: createdAt in 6 bytes, then lastSeen − createdAt in 0 to 6).
- *   Session fields are the only ones 12 bytes long.
  */
+
+/**
+ * The named fields of a user's hash (user-key.ts), beside one field per session:
+ * - the openid, and the unionid if any (both packed, redis-user-store.ts `packId`); the appid,
+ *   absent for the server's default app. The openid and appid say whose hash it is.
+ * - the current sealed session_key, and the one it replaced (sealing.ts `sealSessionKey`).
+ * Named by digits because Redis keeps a name like "0" as a one-byte integer in the hash's compact
+ * encoding, a byte less than a letter, in a hash that is most of what a user costs. Each session's
+ * field is named by 9 bytes of SHA-256(token) (the only fields 9 bytes long), its value the packed
+ * times (session-record.ts encodeTimes: createdAt in 6 bytes, then lastSeen − createdAt in 0 to 6).
+ */
+export const USER_FIELD = {
+  openid: '0',
+  unionid: '1',
+  appid: '2',
+  sessionKey: '3',
+  previousSessionKey: '4',
+} as const;
+const F = USER_FIELD;
+const SESSION_FIELD_BYTES = 9;
 
 /** When a session ends, from its value (session-record.ts encodeTimes, sessionEnd); nil if it is not one. */
 const SESSION_END = `
@@ -42,13 +54,13 @@ end
 const LOGIN = `${SESSION_END}
 local key = KEYS[1]
 local field, now, idle, maxAge, grace = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local who = redis.call('HMGET', key, 'i', 'a')
+local who = redis.call('HMGET', key, '${F.openid}', '${F.appid}')
 if who[1] and (who[1] ~= ARGV[8] or (who[2] or '') ~= ARGV[10]) then redis.call('DEL', key) end
 local sessions = {}
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
-  if #f == 12 then
+  if #f == ${SESSION_FIELD_BYTES} then
     local ends, created = sessionEnd(v, idle, maxAge)
     if not ends or ends + grace <= now then
       redis.call('HDEL', key, f)
@@ -57,9 +69,9 @@ for i = 1, #all, 2 do
     end
   end
 end
-redis.call('HSET', key, field, ARGV[2], 'i', ARGV[8])
-if ARGV[9] ~= '' then redis.call('HSET', key, 'u', ARGV[9]) else redis.call('HDEL', key, 'u') end
-if ARGV[10] ~= '' then redis.call('HSET', key, 'a', ARGV[10]) end
+redis.call('HSET', key, field, ARGV[2], '${F.openid}', ARGV[8])
+if ARGV[9] ~= '' then redis.call('HSET', key, '${F.unionid}', ARGV[9]) else redis.call('HDEL', key, '${F.unionid}') end
+if ARGV[10] ~= '' then redis.call('HSET', key, '${F.appid}', ARGV[10]) end
 table.insert(sessions, { field, now, #all + 1 })
 local evicted = #sessions - tonumber(ARGV[7])
 if evicted > 0 then
@@ -72,9 +84,9 @@ else
   evicted = 0
 end
 if ARGV[11] ~= '' then
-  local current = redis.call('HGET', key, 'k')
-  if current and current ~= ARGV[11] then redis.call('HSET', key, 'K', current) end
-  redis.call('HSET', key, 'k', ARGV[11])
+  local current = redis.call('HGET', key, '${F.sessionKey}')
+  if current and current ~= ARGV[11] then redis.call('HSET', key, '${F.previousSessionKey}', current) end
+  redis.call('HSET', key, '${F.sessionKey}', ARGV[11])
 end
 redis.call('PEXPIRE', key, maxAge + grace)
 return evicted
@@ -87,10 +99,10 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 `;
 
-/** Ends one session; returns the hash's identity fields (i, u, a) if it was there, nil otherwise. ARGV: field. */
+/** Ends one session; returns the hash's identity fields (openid, unionid, appid) if it was there, nil otherwise. ARGV: field. */
 const LOGOUT = `
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return false end
-return redis.call('HMGET', KEYS[1], 'i', 'u', 'a')
+return redis.call('HMGET', KEYS[1], '${F.openid}', '${F.unionid}', '${F.appid}')
 `;
 
 /**
@@ -101,13 +113,13 @@ return redis.call('HMGET', KEYS[1], 'i', 'u', 'a')
 const LOGOUT_ALL = `${SESSION_END}
 local key = KEYS[1]
 local now, idle, maxAge, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local who = redis.call('HMGET', key, 'i', 'a')
+local who = redis.call('HMGET', key, '${F.openid}', '${F.appid}')
 if who[1] ~= ARGV[5] or (who[2] or '') ~= ARGV[6] then return 0 end
 local count = 0
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
-  if #f == 12 then
+  if #f == ${SESSION_FIELD_BYTES} then
     redis.call('HDEL', key, f)
     local ends = sessionEnd(v, idle, maxAge)
     if ends and ends + grace > now then count = count + 1 end

@@ -1,7 +1,7 @@
 import { Cluster, type Redis } from 'ioredis';
 import type { SessionCache, SessionRead } from '../session-cache/session-cache.js';
 import { guarded, isTransientStoreError, type RedisStoreOptions } from './redis-backend.js';
-import { defineScripts } from './redis-scripts.js';
+import { defineScripts, USER_FIELD } from './redis-scripts.js';
 import { decodeTimes, encodeTimes, touchOutcome } from './session-record.js';
 import { parseSessionId, type SessionRef, userHandle, userKey } from './user-key.js';
 import type { Clock, SessionLookup, SessionPolicy, SessionUser, UserStore } from './user-store.js';
@@ -34,18 +34,18 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
   const fieldOf = (ref: SessionRef) => Buffer.from(ref.field, 'base64url');
   const storedAppid = (appid: string) => (appid === defaultAppid ? '' : appid);
 
-  /** The user a hash's identity fields (i, u, a) name, or null when they name none. */
-  function userOf(i: Buffer | null | undefined, u: Buffer | null | undefined, a: Buffer | null | undefined) {
-    const appid = a ? a.toString('utf8') : defaultAppid;
-    if (!i || appid === undefined) return null;
-    const user: SessionUser = { appid, openid: unpackId(i) };
-    if (u) user.unionid = unpackId(u);
+  /** The user a hash's identity fields (openid, unionid, appid) name, or null when they name none. */
+  function userOf(openid: Stored, unionid: Stored, appid: Stored) {
+    const app = appid ? appid.toString('utf8') : defaultAppid;
+    if (!openid || app === undefined) return null;
+    const user: SessionUser = { appid: app, openid: unpackId(openid) };
+    if (unionid) user.unionid = unpackId(unionid);
     return user;
   }
 
   /** Whether a hash's identity fields name this user (and not another sharing the handle). */
-  const isTheirs = (i: Buffer | null | undefined, a: Buffer | null | undefined, appid: string, openid: string) => {
-    const user = userOf(i, null, a);
+  const isTheirs = (ownerOpenid: Stored, ownerAppid: Stored, appid: string, openid: string) => {
+    const user = userOf(ownerOpenid, null, ownerAppid);
     return user?.appid === appid && user.openid === openid;
   };
 
@@ -124,7 +124,7 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
         const read = async () => {
           if (tracked && reader.status === 'ready') {
             try {
-              return await reader.hmgetBuffer(key, field, 'i', 'u', 'a');
+              return await reader.hmgetBuffer(key, field, ...IDENTITY);
             } catch (error) {
               // A closed connection, not a slow Redis: a timeout would only wait a second time.
               if (!isTransientStoreError(error) || isTimeout(error)) throw error;
@@ -133,12 +133,12 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
           // The tracked connection is down or going (it reconnects by itself): read on the main
           // one, and keep nothing (the cache is suspended until tracking is back anyway).
           tracked = false;
-          return redis.hmgetBuffer(key, field, 'i', 'u', 'a');
+          return redis.hmgetBuffer(key, field, ...IDENTITY);
         };
         try {
-          const [value, i, u, a] = await read();
+          const [value, openid, unionid, appid] = await read();
           const times = value ? decodeTimes(value) : null;
-          const user = userOf(i, u, a);
+          const user = userOf(openid, unionid, appid);
           if (!times || !user) return null;
           const t = now();
           const outcome = touchOutcome(times, t, policy);
@@ -187,14 +187,14 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
 
     getUserSecrets: (appid, openid) =>
       run(async () => {
-        const [i, a, current, previous] = await redis.hmgetBuffer(
+        const [ownerOpenid, ownerAppid, current, previous] = await redis.hmgetBuffer(
           hashOf(userHandle(appid, openid)),
-          'i',
-          'a',
-          'k',
-          'K',
+          USER_FIELD.openid,
+          USER_FIELD.appid,
+          USER_FIELD.sessionKey,
+          USER_FIELD.previousSessionKey,
         );
-        if (!current || !isTheirs(i, a, appid, openid)) return null;
+        if (!current || !isTheirs(ownerOpenid, ownerAppid, appid, openid)) return null;
         return { current, previous: previous ?? null };
       }),
 
@@ -207,6 +207,12 @@ export function createRedisUserStore(options: RedisUserStoreOptions): UserStore 
     close: async () => {},
   };
 }
+
+/** The fields that say whose a hash is, as `userOf` takes them. */
+const IDENTITY = [USER_FIELD.openid, USER_FIELD.unionid, USER_FIELD.appid] as const;
+
+/** A field as HMGET returns it. */
+type Stored = Buffer | null | undefined;
 
 const isTimeout = (error: unknown) => error instanceof Error && /timed out/i.test(error.message);
 

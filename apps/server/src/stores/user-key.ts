@@ -4,8 +4,8 @@ import { sha256Base64url } from '../hashing.js';
  * How a user and their sessions are found (one Redis hash per user):
  * - a user's handle is the first 96 bits of SHA-256(appid "\n" openid), 16 base64url characters;
  * - their hash is `u:{<handle>}` (the braces are Redis Cluster's hash tag: one user, one slot);
- * - a session's field in it is the first 96 bits of SHA-256(token), and the session's id is
- *   handle + field (32 characters): what the server knows a session by, never the token.
+ * - a session's field in it is the first 72 bits of SHA-256(token), and the session's id is
+ *   handle + field (28 characters): what the server knows a session by, never the token.
  *
  * The handle is deliberately not keyed. It is no secret: it travels in the user's own token, and
  * Redis holds the identity in the hash anyway. A key would have to be SESSION_KEY_SECRET (or one
@@ -16,9 +16,14 @@ import { sha256Base64url } from '../hashing.js';
  * user's sessions, which then log in again), and a read for anyone else finds nothing.
  */
 export const HANDLE_CHARS = 16;
-/** A session's field name in base64url: 96 bits, 16 characters. */
-export const FIELD_CHARS = 16;
-const ID = /^[A-Za-z0-9_-]{32}$/;
+/**
+ * A session's field name in base64url: 72 bits, 12 characters. A token is accepted when its hash
+ * matches a live session's field, so this is what guessing a token is up against: 2^72 guesses
+ * for one of a user's few sessions, above the 64 bits NIST SP 800-63B asks of a session secret.
+ * (The token itself carries 160 bits of randomness.) Each byte more is paid by every session.
+ */
+export const FIELD_CHARS = 12;
+const ID = /^[A-Za-z0-9_-]{28}$/;
 
 export function userHandle(appid: string, openid: string): string {
   return sha256Base64url(`${appid}\n${openid}`).slice(0, HANDLE_CHARS);
@@ -31,7 +36,7 @@ export function userKey(handle: string): string {
 
 export interface SessionRef {
   handle: string;
-  /** 96 bits of SHA-256(token) in base64url: the session's field in the user's hash. */
+  /** 72 bits of SHA-256(token) in base64url: the session's field in the user's hash. */
   field: string;
 }
 

@@ -22,7 +22,7 @@ describe('session tokens', () => {
     const token = mintToken(alice);
     const ref = parseSessionId(sessionIdOf(token));
     expect(ref?.handle).toBe(userHandle(alice.appid, alice.openid));
-    expect(ref?.field).toHaveLength(16);
+    expect(ref?.field).toHaveLength(12);
     expect(token).not.toContain(ref?.field);
     expect(sessionIdOf(mintToken(alice))).not.toBe(sessionIdOf(token));
   });

@@ -6,6 +6,7 @@ import { connectRedis, createRedisClient } from '../../src/plugins/store.js';
 import { createSealer } from '../../src/sealing.js';
 import { isTransientStoreError, type RedisClient } from '../../src/stores/redis-backend.js';
 import { createRedisKeyValueStore } from '../../src/stores/redis-key-value-store.js';
+import { USER_FIELD } from '../../src/stores/redis-scripts.js';
 import { createRedisUserStore, packId, unpackId } from '../../src/stores/redis-user-store.js';
 import { parseSessionId, userHandle } from '../../src/stores/user-key.js';
 import { FAIL_FAST_MS } from '../support/redis.js';
@@ -32,7 +33,7 @@ const DEFAULT_APP = 'wx0000000000000001';
 const fieldBytes = (id: string) => Buffer.from(parseSessionId(id)?.field ?? '', 'base64url');
 
 describe('the redis user store', () => {
-  it('keeps one small hash per user: identity, session_keys and one 12-byte field per session', async () => {
+  it('keeps one small hash per user: identity, session_keys and one 9-byte field per session', async () => {
     const prefix = `t-${randomUUID()}:`;
     const store = createRedisUserStore({ redis, prefix, policy: SUITE_POLICY, defaultAppid: DEFAULT_APP });
     const user = { appid: DEFAULT_APP, openid: `o${'A'.repeat(27)}` };
@@ -49,14 +50,17 @@ describe('the redis user store', () => {
     expect(await redis.keys(`${prefix}*`)).toEqual([key]);
     const fields = await redis.hkeysBuffer(key);
     expect(fields.map((field) => field.toString('hex')).sort()).toEqual(
-      [Buffer.from('i'), Buffer.from('k'), fieldBytes(a), fieldBytes(b)].map((field) => field.toString('hex')).sort(),
+      [USER_FIELD.openid, USER_FIELD.sessionKey, fieldBytes(a), fieldBytes(b)]
+        .map((field) => Buffer.from(field).toString('hex'))
+        .sort(),
     );
+    expect(fieldBytes(a)).toHaveLength(9);
     // WeChat's 28-character openid as the 21 bytes it encodes.
-    expect(await redis.hgetBuffer(key, 'i')).toEqual(
+    expect(await redis.hgetBuffer(key, USER_FIELD.openid)).toEqual(
       Buffer.concat([Buffer.alloc(1), Buffer.from(user.openid, 'base64url')]),
     );
-    expect(await redis.hgetBuffer(key, 'k')).toEqual(sealed);
-    expect(sealed.length).toBe(30);
+    expect(await redis.hgetBuffer(key, USER_FIELD.sessionKey)).toEqual(sealed);
+    expect(sealed.length).toBe(24);
     // A new session's value is its creation time alone (6 bytes); a use adds the time since.
     expect(await redis.hstrlen(key, fieldBytes(a))).toBe(6);
     // Every field and value fits Redis's compact encoding (≤ 64 bytes): tens of bytes per session.
@@ -75,8 +79,8 @@ describe('the redis user store', () => {
     const [a, b] = [freshId(here), freshId(there)];
     await store.createSession(a, here);
     await store.createSession(b, there);
-    expect(await redis.hget(`${prefix}u:{${userHandle(DEFAULT_APP, openid)}}`, 'a')).toBeNull();
-    expect(await redis.hget(`${prefix}u:{${userHandle(there.appid, openid)}}`, 'a')).toBe(there.appid);
+    expect(await redis.hget(`${prefix}u:{${userHandle(DEFAULT_APP, openid)}}`, USER_FIELD.appid)).toBeNull();
+    expect(await redis.hget(`${prefix}u:{${userHandle(there.appid, openid)}}`, USER_FIELD.appid)).toBe(there.appid);
     expect(await store.touchSession(a)).toMatchObject({ state: 'live', user: here });
     expect(await store.touchSession(b)).toMatchObject({ state: 'live', user: there });
   });
@@ -119,9 +123,9 @@ describe('the redis user store', () => {
     await store.createSession(aliceId, alice);
     expect(await store.touchSession(aliceId)).toMatchObject({ state: 'live', user: alice });
     // Alice's login started the hash afresh: nothing of Mallory's is left in it.
-    expect(await redis.hget(aliceKey, 'k')).toBeNull();
+    expect(await redis.hget(aliceKey, USER_FIELD.sessionKey)).toBeNull();
     expect(await redis.hexists(aliceKey, fieldBytes(malloryId))).toBe(0);
-    const owner = await redis.hgetBuffer(aliceKey, 'i');
+    const owner = await redis.hgetBuffer(aliceKey, USER_FIELD.openid);
     expect(owner && unpackId(owner)).toBe(alice.openid);
   });
 

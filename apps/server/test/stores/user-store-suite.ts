@@ -19,9 +19,9 @@ export const newUser = (name: string, unionid?: string): SessionUser => {
   return unionid === undefined ? user : { ...user, unionid };
 };
 
-/** A fresh session id of the user, as sessions.ts makes them (handle + 96 bits of a token's hash). */
+/** A fresh session id of the user, as sessions.ts makes them (handle + 72 bits of a token's hash). */
 export const freshId = (user: { appid: string; openid: string }) =>
-  sessionId({ handle: userHandle(user.appid, user.openid), field: randomBytes(12).toString('base64url') });
+  sessionId({ handle: userHandle(user.appid, user.openid), field: randomBytes(9).toString('base64url') });
 
 const key = (text: string) => Buffer.from(text);
 
