@@ -1,5 +1,6 @@
 import type { Result } from 'ioredis';
 import type { RedisClient } from './redis-backend.js';
+import { FIELD_BYTES } from './user-key.js';
 
 /*
  * The Lua scripts of the Redis stores, each on one key (one Cluster slot), declared in KEYS so a
@@ -14,8 +15,9 @@ import type { RedisClient } from './redis-backend.js';
  * - the current sealed session_key, and the one it replaced (sealing.ts `sealSessionKey`).
  * Named by digits because Redis keeps a name like "0" as a one-byte integer in the hash's compact
  * encoding, a byte less than a letter, in a hash that is most of what a user costs. Each session's
- * field is named by 9 bytes of SHA-256(token) (the only fields 9 bytes long), its value the packed
- * times (session-record.ts encodeTimes: createdAt in 6 bytes, then lastSeen − createdAt in 0 to 6).
+ * field is named by FIELD_BYTES (user-key.ts) bytes of SHA-256(token), the only fields that long;
+ * its value is the packed times (session-record.ts encodeTimes: createdAt in 6 bytes, then
+ * lastSeen − createdAt in 0 to 6).
  */
 export const USER_FIELD = {
   openid: '0',
@@ -25,7 +27,6 @@ export const USER_FIELD = {
   previousSessionKey: '4',
 } as const;
 const F = USER_FIELD;
-const SESSION_FIELD_BYTES = 9;
 
 /** When a session ends, from its value (session-record.ts encodeTimes, sessionEnd); nil if it is not one. */
 const SESSION_END = `
@@ -60,7 +61,7 @@ local sessions = {}
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
-  if #f == ${SESSION_FIELD_BYTES} then
+  if #f == ${FIELD_BYTES} then
     local ends, created = sessionEnd(v, idle, maxAge)
     if not ends or ends + grace <= now then
       redis.call('HDEL', key, f)
@@ -119,7 +120,7 @@ local count = 0
 local all = redis.call('HGETALL', key)
 for i = 1, #all, 2 do
   local f, v = all[i], all[i + 1]
-  if #f == ${SESSION_FIELD_BYTES} then
+  if #f == ${FIELD_BYTES} then
     redis.call('HDEL', key, f)
     local ends = sessionEnd(v, idle, maxAge)
     if ends and ends + grace > now then count = count + 1 end

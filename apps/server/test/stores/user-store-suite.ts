@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sessionId, userHandle } from '../../src/stores/user-key.js';
+import { FIELD_BYTES, sessionId, userHandle } from '../../src/stores/user-key.js';
 import type { SessionPolicy, SessionUser, UserStore } from '../../src/stores/user-store.js';
 
 /** Short enough to test expiry for real (the Redis store's key TTLs run on Redis's clock). */
@@ -27,7 +27,7 @@ export const newUser = (name: string, unionid?: string): SessionUser => {
 
 /** A fresh session id of the user, as sessions.ts makes them (handle + 72 bits of a token's hash). */
 export const freshId = (user: { appid: string; openid: string }) =>
-  sessionId({ handle: userHandle(user.appid, user.openid), field: randomBytes(9).toString('base64url') });
+  sessionId({ handle: userHandle(user.appid, user.openid), field: randomBytes(FIELD_BYTES).toString('base64url') });
 
 const key = (text: string) => Buffer.from(text);
 
