@@ -86,9 +86,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       addresses.map(({ port, busPort }) =>
         startRedisServer({
           port,
+          dir,
           args: [
-            '--dir',
-            dir,
             ...REPLICATE_AT_ONCE,
             '--cluster-enabled',
             'yes',

@@ -62,10 +62,11 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
 
   try {
     // The replica writes the master's snapshot into its working folder when it syncs.
-    const master = await startRedisServer({ args: ['--dir', dir, ...REPLICATE_AT_ONCE] });
+    const master = await startRedisServer({ dir, args: [...REPLICATE_AT_ONCE] });
     servers.push(master);
     const replica = await startRedisServer({
-      args: ['--dir', dir, ...REPLICATE_AT_ONCE, '--replicaof', '127.0.0.1', String(master.port)],
+      dir,
+      args: [...REPLICATE_AT_ONCE, '--replicaof', '127.0.0.1', String(master.port)],
     });
     servers.push(replica);
     const sentinels = [await freePort(), await freePort(), await freePort()].map((port) => ({

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
-import { killOnExit } from './reaper.js';
+import { killOnExit, removeOnExit } from './reaper.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -62,7 +65,10 @@ export async function startRedisServer(
   options: {
     port?: number;
     args?: string[];
-    /** Its working directory (where a replica sync writes its RDB file); by default the caller's. */
+    /**
+     * Its working directory (where a replica sync writes its RDB file); by default a temp folder of
+     * its own, removed by stop(), so nothing lands in the caller's working tree.
+     */
     dir?: string;
     /** A config file read before the arguments (a Sentinel needs one it can rewrite). */
     configFile?: string;
@@ -73,6 +79,9 @@ export async function startRedisServer(
   }
   const port = options.port ?? (await freePort());
   const extra = options.args ?? [];
+  const ownDir = options.dir === undefined ? await mkdtemp(join(tmpdir(), 'wxauth-redis-')) : undefined;
+  const forgetDir = ownDir === undefined ? undefined : removeOnExit(ownDir);
+  const dir = options.dir ?? ownDir ?? tmpdir();
   let child: ChildProcess | undefined;
 
   const launch = async () => {
@@ -90,7 +99,8 @@ export async function startRedisServer(
         'no',
         '--loglevel',
         'warning',
-        ...(options.dir ? ['--dir', options.dir] : []),
+        '--dir',
+        dir,
         ...extra,
       ],
       { stdio: 'ignore' },
@@ -115,7 +125,19 @@ export async function startRedisServer(
     child.kill(name);
   };
 
-  await launch();
+  const stop = async () => {
+    await kill();
+    if (ownDir === undefined) return;
+    await rm(ownDir, { recursive: true, force: true });
+    forgetDir?.();
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -123,6 +145,6 @@ export async function startRedisServer(
     restart: launch,
     pause: () => signal('SIGSTOP'),
     resume: () => signal('SIGCONT'),
-    stop: kill,
+    stop,
   };
 }

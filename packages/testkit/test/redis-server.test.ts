@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ping, startRedisServer } from '../src/index.js';
+import { ping, redisCommand, startRedisServer } from '../src/index.js';
 
 describe('startRedisServer', () => {
   it('starts a private server that can be killed and restarted on the same port', async () => {
@@ -18,5 +20,15 @@ describe('startRedisServer', () => {
     } finally {
       await redis.stop();
     }
+  });
+
+  it("works in a temp folder of its own, removed when it stops, not in the caller's folder", async () => {
+    const redis = await startRedisServer();
+    const reply = await redisCommand(redis.port, ['CONFIG', 'GET', 'dir']);
+    const dir = Array.isArray(reply) ? String(reply[1]) : '';
+    await redis.stop();
+    expect(dir.startsWith(tmpdir())).toBe(true);
+    expect(dir).not.toBe(process.cwd());
+    expect(existsSync(dir)).toBe(false);
   });
 });
