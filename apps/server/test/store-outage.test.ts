@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import { buildTestApp, call, login } from './helper.js';
+import { leakWatch } from './support/leak-watch.js';
 import { FAIL_FAST_MS, useRedisServer } from './support/redis.js';
 
 const redis = useRedisServer();
@@ -19,6 +20,7 @@ describe('Redis outage', () => {
     expect((await call(server, 'session', { token })).status).toBe(200);
 
     await redis.server().kill();
+    const logged = leakWatch.logs.length;
     for (const attempt of [
       () => call(server, 'session', { token }),
       () => call(server, 'login', { body: { code: 'u-outage-2' } }),
@@ -34,6 +36,15 @@ describe('Redis outage', () => {
       });
       expect(reply.headers['retry-after']).toBe('1');
     }
+    // One error line for the outage; each request turned away is a warning without a stack.
+    const lines: { level: number; msg: string; errorCode?: string; err?: unknown }[] = leakWatch.logs
+      .slice(logged)
+      .map((line) => JSON.parse(line));
+    const turnedAway = lines.filter((line) => line.errorCode === 'STORE_UNAVAILABLE');
+    expect(turnedAway.length).toBeGreaterThanOrEqual(3);
+    for (const line of turnedAway) expect(line).toMatchObject({ level: 40 });
+    expect(turnedAway.filter((line) => line.err !== undefined)).toEqual([]);
+    expect(lines.filter((line) => line.level >= 50).length).toBeLessThanOrEqual(2);
 
     await redis.server().restart();
     await expect

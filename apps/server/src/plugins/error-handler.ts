@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../errors.js';
+import { AppError, StoreUnavailableError } from '../errors.js';
 import { fromUpstream, isOperatorError } from '../upstream-errors.js';
 
 const fixRequest = { action: { kind: 'fix-request' } } as const;
@@ -43,7 +43,11 @@ export function toAppError(error: FastifyError): AppError {
 async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
-    if (appError.statusCode >= 500 || isOperatorError(error) || isOperatorError(appError.cause)) {
+    if (appError instanceof StoreUnavailableError) {
+      // The outage itself is logged once, at error, by the store plugin; a stack per request it
+      // turns away would bury that line under hundreds during a failover.
+      request.log.warn({ errorCode: appError.code, reason: reasonOf(appError.cause) }, appError.message);
+    } else if (appError.statusCode >= 500 || isOperatorError(error) || isOperatorError(appError.cause)) {
       request.log.error({ err: error, errorCode: appError.code }, 'request failed');
     } else {
       request.log.info({ errorCode: appError.code }, appError.message);
@@ -56,6 +60,10 @@ async function errorHandler(app: FastifyInstance) {
   // The path is not echoed: whatever a client put in it stays out of the answer.
   const notFound = new AppError(404, 'NOT_FOUND', 'No such route.').toBody();
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(notFound));
+}
+
+function reasonOf(cause: unknown): string | undefined {
+  return cause instanceof Error ? cause.message : undefined;
 }
 
 export default fp(errorHandler, { name: 'error-handler' });
