@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { sessionKeyBytes } from '@wxauth/wechat';
 
 /**
  * Encryption at rest for the secrets the store must hold (session_key, access tokens, briefly
@@ -103,7 +104,7 @@ export function createSealer(secrets: { current: Buffer; previous: Buffer | unde
     },
     sealSessionKey(sessionKey, record) {
       const wrapping = recordKey(current, record);
-      const bytes = wechatKeyBytes(sessionKey);
+      const bytes = sessionKeyBytes(sessionKey);
       if (bytes) return wrapWith(KEY_WRAP, wrapping, bytes);
       return wrapWith(KEY_WRAP_PAD, wrapping, Buffer.concat([TEXT_FORM, Buffer.from(sessionKey, 'utf8')]));
     },
@@ -146,10 +147,4 @@ function unwrapWith(mode: typeof KEY_WRAP, key: Buffer, sealed: Uint8Array): Buf
   } catch {
     return null;
   }
-}
-
-/** A session_key as WeChat issues it (base64 of 16 bytes) as its 16 bytes; null for any other string. */
-function wechatKeyBytes(sessionKey: string): Buffer | null {
-  const bytes = Buffer.from(sessionKey, 'base64');
-  return bytes.length === 16 && bytes.toString('base64') === sessionKey ? bytes : null;
 }

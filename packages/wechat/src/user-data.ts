@@ -25,6 +25,16 @@ function strictBase64(value: string): Buffer | undefined {
 }
 
 /**
+ * A session_key as WeChat issues it (canonical base64 of 16 bytes) as its 16 bytes; undefined for
+ * any other string. The server stores such keys as their bytes.
+ */
+export function sessionKeyBytes(sessionKey: string): Buffer | undefined {
+  const key = strictBase64(sessionKey);
+  // Unused trailing bits must be zero too: the bytes give back this very string.
+  return key?.length === 16 && key.toString('base64') === sessionKey ? key : undefined;
+}
+
+/**
  * One message for a bad padding and for a plaintext that is not JSON, so the two cannot be told
  * apart from outside (no padding oracle).
  */
@@ -39,9 +49,8 @@ const rotated = () =>
  * checks that its watermark names our appid. Errors never contain the key or the data.
  */
 export function decryptUserData(input: DecryptUserDataInput): UserData {
-  const key = strictBase64(input.sessionKey);
-  if (key === undefined || key.length !== 16)
-    throw new DecryptError('bad-key', 'session_key is not base64 of 16 bytes');
+  const key = sessionKeyBytes(input.sessionKey);
+  if (key === undefined) throw new DecryptError('bad-key', 'session_key is not base64 of 16 bytes');
   const iv = strictBase64(input.iv);
   if (iv === undefined || iv.length !== 16) throw new DecryptError('bad-iv', 'iv is not base64 of 16 bytes');
   const ciphertext = strictBase64(input.encryptedData);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encryptUserData, rawDataSignature } from '@wxauth/wechat-sim';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DecryptError, decryptUserData, verifyRawDataSignature } from '../src/index.js';
+import { DecryptError, decryptUserData, sessionKeyBytes, verifyRawDataSignature } from '../src/index.js';
 import { appid, startUpstream, thrown, type Upstream } from './helper.js';
 
 /**
@@ -122,6 +122,28 @@ describe('decryptUserData against the simulator’s encryption (properties)', ()
         );
       }),
     );
+  });
+});
+
+describe('sessionKeyBytes', () => {
+  it('gives the 16 bytes of a session_key as WeChat issues it, and nothing for any other string', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const key = Buffer.from(bytes).toString('base64');
+        expect(sessionKeyBytes(key)).toEqual(Buffer.from(bytes));
+      }),
+    );
+    const key = Buffer.alloc(16, 7).toString('base64');
+    // Trailing bits set (the same bytes in Node's lenient decoder), a byte short, URL-safe, no padding.
+    for (const other of [
+      `${key.slice(0, 21)}x==`,
+      Buffer.alloc(15).toString('base64'),
+      `${'-_'.repeat(11)}==`,
+      key.slice(0, 22),
+      '',
+    ]) {
+      expect(sessionKeyBytes(other)).toBeUndefined();
+    }
   });
 });
 
