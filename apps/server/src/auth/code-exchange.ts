@@ -44,8 +44,8 @@ export interface Login {
  * The code-to-session exchange with de-duplication: concurrent requests carrying the same code,
  * and a client's retry after a lost answer, make exactly one code2Session call, and each gets a
  * session of the user it returned. The request that makes the call stores the session_key and its
- * own session in one write of the user's record, sent before the claim's outcome, so every waiter
- * finds the key; each waiter then gets a session of its own.
+ * own session in one write of the user's record before it records the claim's outcome, so every
+ * waiter finds the key; each waiter then gets a session of its own.
  *
  * A used code is not a pass: the outcome is kept only for the replay window after the exchange,
  * and shared only while the session the exchange created is live (not logged out, not ended by
@@ -63,7 +63,7 @@ export function createCodeExchange(deps: {
     async login(client: WeChatClient, code: string): Promise<Login> {
       try {
         // Set only in the request whose claim did the work (the others share its outcome).
-        let own: Promise<Login> | undefined;
+        let own: Login | undefined;
         const outcome = await claims.run(
           claimKey(ClaimKind.login, client.appid, code),
           async () => {
@@ -73,13 +73,11 @@ export function createCodeExchange(deps: {
             if (!isSafeIdentifier(user.openid) || (user.unionid !== undefined && !isSafeIdentifier(user.unionid))) {
               throw unusableIdentifier();
             }
-            // The session and the session_key leave now and the claim's outcome right behind them,
-            // on the same connection: Redis runs them in that order (no waiter sees the claim
-            // settled before the key is stored), and one round trip covers both.
+            // Stored before the claim's outcome is recorded, so that every waiter, on any instance,
+            // finds the session and the session_key. Sending both on one connection would not do:
+            // on a Cluster the claim and the user's hash live on different nodes.
             const token = mintToken(user);
-            own = sessions.issue(user, result.sessionKey, token).then((issued) => ({ user, ...issued }));
-            // Awaited below once the claim has settled; this only keeps a failure from going unhandled meanwhile.
-            own.catch(() => {});
+            own = { user, ...(await sessions.issue(user, result.sessionKey, token)) };
             return `${sessionIdOf(token)}|${user.openid}|${user.unionid ?? ''}`;
           },
           {
@@ -89,7 +87,7 @@ export function createCodeExchange(deps: {
             recall: (kind) => recallUpstreamFailure(kind, '/sns/jscode2session'),
           },
         );
-        if (own) return await own;
+        if (own) return own;
         const [ownerSession = '', openid, unionid] = outcome.split('|');
         if (!openid) throw unusableIdentifier();
         if (!(await sessions.isLive(ownerSession))) throw codeUsed();

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { buildTestApp, call, login } from '../helper.js';
+import { createClaims } from '../../src/auth/claims.js';
+import { createCodeExchange } from '../../src/auth/code-exchange.js';
+import { createSessions, sessionPolicy } from '../../src/auth/sessions.js';
+import { createSealer } from '../../src/sealing.js';
+import { createMemoryKeyValueStore } from '../../src/stores/memory-key-value-store.js';
+import { createMemoryUserStore } from '../../src/stores/memory-user-store.js';
+import type { UserStore } from '../../src/stores/user-store.js';
+import { buildTestApp, call, login, testConfig } from '../helper.js';
 import { createFakeWeChat, type FakeWeChat } from '../support/fake-wechat.js';
 import { useRedisServer } from '../support/redis.js';
 
@@ -82,5 +89,33 @@ describe.each(redis.stores())('a used code on the %s store', (_store, storeEnv) 
       );
     }
     expect(fake.calls.getPhoneNumber).toBe(1);
+  });
+});
+
+describe('one login code sent to two instances', () => {
+  it("regression: on a Cluster a waiter could read the claim's outcome before the session it names was stored, and answer CODE_USED", async () => {
+    // The user's hash answers later than the claim, as when the two live on different nodes.
+    const policy = sessionPolicy(testConfig());
+    const memory = createMemoryUserStore({ policy });
+    const slowUsers: UserStore = {
+      ...memory,
+      createSession: async (...args) => {
+        await sleep(50);
+        return memory.createSession(...args);
+      },
+    };
+    const sessions = createSessions(slowUsers, createSealer(undefined), policy);
+    const keyValue = createMemoryKeyValueStore();
+    // Two instances: each its own claims (no shared promise), one store.
+    const [a, b] = [1, 2].map(() =>
+      createCodeExchange({ claims: createClaims(keyValue), sessions, pendingMs: 5000, replayWindowMs: 15_000 }),
+    );
+    const wechat = createFakeWeChat();
+    const client = wechat.toolkit.createClient({ appid: 'wx0000000000000001', secret: 'a test secret' });
+    const once = code('twice');
+    const logins = await Promise.all([a, b].map((exchange) => exchange?.login(client, once)));
+    expect(logins.map((login) => login?.user.openid)).toEqual(['o-twice', 'o-twice']);
+    expect(wechat.calls.code2Session).toBe(1);
+    for (const login of logins) expect(await sessions.isLive(sessions.idOf(login?.token ?? ''))).toBe(true);
   });
 });
