@@ -38,8 +38,13 @@ describe('the fixed-headers load generator', () => {
     };
     const result = await runFixedLoad(plan, { url, connections: 3, duration: 0.3 });
     expect(seen).toEqual(new Set(['Bearer t0', 'Bearer t1', 'Bearer t2']));
-    expect(result.statuses['200']).toBeGreaterThan(10);
-    expect(result.statuses['401']).toBeGreaterThan(5);
+    // Counts, not speed (a starved CI machine answered 9 in 0.3 s): more answers than connections
+    // means each connection sent again, and both statuses were counted.
+    const ok = result.statuses['200'] ?? 0;
+    const refused = result.statuses['401'] ?? 0;
+    expect(ok).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+    expect(ok + refused).toBeGreaterThan(3);
     expect(result.problems.join()).toMatch(/expected all 200/);
     expect(result.rps).toBeGreaterThan(0);
   });
