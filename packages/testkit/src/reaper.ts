@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -16,11 +19,18 @@ export function killOnExit(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
 }
 
-/** Removes `folder` (recursively) when this process ends; the returned function forgets it. */
-export function removeOnExit(folder: string): () => void {
+/** A new folder in the system's temp folder, removed by `remove()` or else when this process ends. */
+export async function tempFolder(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   install();
-  folders.add(folder);
-  return () => folders.delete(folder);
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  folders.add(path);
+  return {
+    path,
+    async remove() {
+      await rm(path, { recursive: true, force: true });
+      folders.delete(path);
+    },
+  };
 }
 
 function reap(): void {

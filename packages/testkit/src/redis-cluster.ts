@@ -1,10 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
-import { removeOnExit } from './reaper.js';
+import { tempFolder } from './reaper.js';
 import { fieldsOf, tryRedisCommand, waitForReplica, waitUntil } from './redis-command.js';
 import { REPLICATE_AT_ONCE, type RedisServerHandle, startRedisServer } from './redis-server.js';
 
@@ -56,13 +53,12 @@ export interface RedisClusterHandle {
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 2000, timeoutMs = 45_000 } = options;
-  const dir = await mkdtemp(join(tmpdir(), 'wxauth-cluster-'));
-  const forgetDir = removeOnExit(dir);
+  const folder = await tempFolder('wxauth-cluster-');
+  const dir = folder.path;
   const servers: RedisServerHandle[] = [];
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
-    await rm(dir, { recursive: true, force: true });
-    forgetDir();
+    await folder.remove();
   };
 
   try {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { removeOnExit } from './reaper.js';
+import { tempFolder } from './reaper.js';
 import { fieldsOf, tryRedisCommand, waitForReplica, waitUntil } from './redis-command.js';
 import { REPLICATE_AT_ONCE, type RedisServerHandle, startRedisServer } from './redis-server.js';
 
@@ -48,16 +47,15 @@ const QUORUM = 2;
  */
 export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelHandle> {
   const { name = 'wxauth', downAfterMs = 1000, timeoutMs = 45_000 } = options;
-  const dir = await mkdtemp(join(tmpdir(), 'wxauth-sentinel-'));
-  const forgetDir = removeOnExit(dir);
+  const folder = await tempFolder('wxauth-sentinel-');
+  const dir = folder.path;
   const servers: RedisServerHandle[] = [];
   const sentinelServers: RedisServerHandle[] = [];
   const stop = async () => {
     // Sentinels first, so that they do not react to the data nodes going away.
     await Promise.all(sentinelServers.map((server) => server.stop()));
     await Promise.all(servers.map((server) => server.stop()));
-    await rm(dir, { recursive: true, force: true });
-    forgetDir();
+    await folder.remove();
   };
 
   try {

@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
-import { killOnExit, removeOnExit } from './reaper.js';
+import { killOnExit, tempFolder } from './reaper.js';
 
 export interface RedisServerHandle {
   readonly port: number;
@@ -79,9 +76,9 @@ export async function startRedisServer(
   }
   const port = options.port ?? (await freePort());
   const extra = options.args ?? [];
-  const ownDir = options.dir === undefined ? await mkdtemp(join(tmpdir(), 'wxauth-redis-')) : undefined;
-  const forgetDir = ownDir === undefined ? undefined : removeOnExit(ownDir);
-  const dir = options.dir ?? ownDir ?? tmpdir();
+  // A folder the caller gave stays; one of its own goes with the server.
+  const folder =
+    options.dir === undefined ? await tempFolder('wxauth-redis-') : { path: options.dir, remove: async () => {} };
   let child: ChildProcess | undefined;
 
   const launch = async () => {
@@ -100,7 +97,7 @@ export async function startRedisServer(
         '--loglevel',
         'warning',
         '--dir',
-        dir,
+        folder.path,
         ...extra,
       ],
       { stdio: 'ignore' },
@@ -127,9 +124,7 @@ export async function startRedisServer(
 
   const stop = async () => {
     await kill();
-    if (ownDir === undefined) return;
-    await rm(ownDir, { recursive: true, force: true });
-    forgetDir?.();
+    await folder.remove();
   };
 
   try {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type NodeService, startNodeService } from './node-service.js';
+import { tempFolder } from './reaper.js';
 import { type RedisServerHandle, startRedisServer } from './redis-server.js';
 
 /**
@@ -80,8 +79,9 @@ export function startServer(options: ServerOptions): Promise<NodeService> {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const timeoutMs = options.timeoutMs ?? 45_000;
-  const dir = mkdtempSync(join(tmpdir(), 'wxauth-stack-'));
-  const stops: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  const folder = await tempFolder('wxauth-stack-');
+  const dir = folder.path;
+  const stops: (() => Promise<void>)[] = [() => folder.remove()];
   const stop = async () => {
     for (const stopOne of stops.splice(0).reverse()) await stopOne().catch(() => {});
   };
