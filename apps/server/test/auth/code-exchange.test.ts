@@ -107,15 +107,15 @@ describe('one login code sent to two instances', () => {
     const sessions = createSessions(slowUsers, createSealer(undefined), policy);
     const keyValue = createMemoryKeyValueStore();
     // Two instances: each its own claims (no shared promise), one store.
-    const [a, b] = [1, 2].map(() =>
+    const instances = [1, 2].map(() =>
       createCodeExchange({ claims: createClaims(keyValue), sessions, pendingMs: 5000, replayWindowMs: 15_000 }),
     );
     const wechat = createFakeWeChat();
     const client = wechat.toolkit.createClient({ appid: 'wx0000000000000001', secret: 'a test secret' });
     const once = code('twice');
-    const logins = await Promise.all([a, b].map((exchange) => exchange?.login(client, once)));
-    expect(logins.map((login) => login?.user.openid)).toEqual(['o-twice', 'o-twice']);
+    const logins = await Promise.all(instances.map((exchange) => exchange.login(client, once)));
+    expect(logins.map((login) => login.user.openid)).toEqual(['o-twice', 'o-twice']);
     expect(wechat.calls.code2Session).toBe(1);
-    for (const login of logins) expect(await sessions.isLive(sessions.idOf(login?.token ?? ''))).toBe(true);
+    for (const login of logins) expect(await sessions.isLive(sessions.idOf(login.token))).toBe(true);
   });
 });
